@@ -1,0 +1,16 @@
+# Quick start: `make serve` (server with the bundled Hokkaido graph) and `make test` (whole suite).
+.PHONY: setup serve test bench
+
+setup:
+	bash scripts/setup.sh
+
+serve: setup
+	.venv/bin/policykg serve
+
+test:
+	bash scripts/setup.sh --test
+	.venv/bin/python -m pytest -n 2 -q
+
+bench:
+	bash scripts/setup.sh --test
+	.venv/bin/python benchmarks/run_all.py

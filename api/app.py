@@ -1,0 +1,33 @@
+"""The app factory: the only place a FastAPI app is built."""
+
+from __future__ import annotations
+
+from fastapi import FastAPI
+
+from policykg import __version__
+from policykg.api.errors import install_error_handlers
+from policykg.api.routes import catalog, gaps, pages, sparql, trace, viz
+from policykg.api.settings import Settings
+from policykg.graph.store import Store
+
+
+def create_app(settings: Settings | None = None, *, store: Store | None = None) -> FastAPI:
+    """Build the app. Without ``store`` it opens ``settings.store`` or builds the bundled graph."""
+    settings = settings or Settings()
+    if store is None:
+        from policykg.build import open_or_build
+
+        store = open_or_build(settings.store, backend=settings.backend.value)
+    app = FastAPI(
+        title="policykg",
+        version=__version__,
+        description="政策整合ナレッジグラフ API / policy alignment knowledge graph API",
+        docs_url=None,
+        redoc_url=None,
+    )
+    app.state.settings = settings
+    app.state.store = store
+    install_error_handlers(app)
+    for module in (sparql, catalog, trace, gaps, viz, pages):
+        app.include_router(module.router)
+    return app

@@ -1,0 +1,5 @@
+"""Routes (see api/app.py)."""
+
+from fastapi import APIRouter
+
+router = APIRouter()

@@ -1,0 +1,335 @@
+"""The store behind a small interface: embedded Oxigraph by default, rdflib memory as a fallback.
+
+Everything else in policykg talks to :class:`Store`, never to an engine. Results come back as
+rdflib terms in engine-neutral containers, so callers do not care which engine answered.
+The default graph of every query is the union of all named graphs (one named graph per source).
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Protocol, Union
+
+import pyoxigraph as ox
+from rdflib import BNode, Dataset, Graph, Literal, URIRef
+from rdflib.term import Identifier, Node
+
+Triple = tuple[Node, Node, Node]
+Quad = tuple[Node, Node, Node, URIRef]
+
+
+@dataclass(frozen=True)
+class SelectResult:
+    """Rows of a SELECT: one dict per solution, unbound variables absent."""
+
+    variables: list[str]
+    rows: list[dict[str, Identifier]]
+
+
+@dataclass(frozen=True)
+class AskResult:
+    value: bool
+
+
+@dataclass(frozen=True)
+class GraphResult:
+    """Triples of a CONSTRUCT or DESCRIBE."""
+
+    graph: Graph = field(default_factory=Graph)
+
+
+QueryResult = Union[SelectResult, AskResult, GraphResult]
+
+
+class Store(Protocol):
+    """What policykg needs from a quad store."""
+
+    backend: str
+    generation: int
+    """Bumped by every write, so caches (trace projection, viz pages) know when to rebuild."""
+
+    def query(
+        self,
+        sparql: str,
+        *,
+        bindings: Mapping[str, Identifier] | None = None,
+        default_graph_uris: list[str] | None = None,
+        named_graph_uris: list[str] | None = None,
+    ) -> QueryResult:
+        """Run a query. ``bindings`` are bound by the engine, never spliced into the text.
+
+        :raises SyntaxError: the query does not parse.
+        """
+        ...
+
+    def update(self, sparql: str) -> None:
+        """Run a SPARQL Update as one transaction."""
+        ...
+
+    def replace_graphs(self, graphs: Mapping[URIRef, Iterable[Triple]]) -> None:
+        """Replace the content of each named graph, all or nothing."""
+        ...
+
+    def graph_names(self) -> list[URIRef]: ...
+
+    def quads(self) -> Iterator[Quad]: ...
+
+    def __len__(self) -> int: ...
+
+
+# --- term conversion -------------------------------------------------------------------------
+
+
+def to_rdflib(term: object) -> Identifier:
+    """A pyoxigraph term as the equal rdflib term."""
+    if isinstance(term, ox.NamedNode):
+        return URIRef(term.value)
+    if isinstance(term, ox.BlankNode):
+        return BNode(term.value)
+    if isinstance(term, ox.Literal):
+        if term.language:
+            return Literal(term.value, lang=term.language)
+        return Literal(term.value, datatype=URIRef(term.datatype.value))
+    raise TypeError(f"unsupported term {term!r}")
+
+
+def to_oxigraph(term: Node) -> ox.NamedNode | ox.BlankNode | ox.Literal:
+    """An rdflib term as the equal pyoxigraph term."""
+    if isinstance(term, URIRef):
+        return ox.NamedNode(str(term))
+    if isinstance(term, BNode):
+        return ox.BlankNode(str(term))
+    if isinstance(term, Literal):
+        if term.language:
+            return ox.Literal(str(term), language=term.language)
+        if term.datatype is not None:
+            return ox.Literal(str(term), datatype=ox.NamedNode(str(term.datatype)))
+        return ox.Literal(str(term))
+    raise TypeError(f"unsupported term {term!r}")
+
+
+# --- Oxigraph ----------------------------------------------------------------------------------
+
+
+class OxigraphStore:
+    """Embedded Oxigraph, in memory (``path=None``) or on disk."""
+
+    backend = "oxigraph"
+
+    def __init__(self, path: str | Path | None = None, *, read_only: bool = False) -> None:
+        self.path = Path(path) if path is not None else None
+        if self.path is None:
+            self._store = ox.Store()
+        elif read_only:
+            self._store = ox.Store.read_only(str(self.path))
+        else:
+            self.path.mkdir(parents=True, exist_ok=True)
+            self._store = ox.Store(str(self.path))
+        self.generation = 0
+        self._lock = threading.RLock()
+
+    @property
+    def engine(self) -> ox.Store:
+        """The underlying pyoxigraph store, for benchmarks and the query worker only."""
+        return self._store
+
+    def query(self, sparql, *, bindings=None, default_graph_uris=None, named_graph_uris=None):
+        kwargs: dict = {}
+        if default_graph_uris:
+            kwargs["default_graph"] = [ox.NamedNode(u) for u in default_graph_uris]
+        else:
+            kwargs["use_default_graph_as_union"] = True
+        if named_graph_uris:
+            kwargs["named_graphs"] = [ox.NamedNode(u) for u in named_graph_uris]
+        if bindings:
+            sparql = with_values_clause(sparql, bindings)
+        result = self._store.query(sparql, **kwargs)
+        if isinstance(result, ox.QueryBoolean):
+            return AskResult(bool(result))
+        if isinstance(result, ox.QuerySolutions):
+            variables = [v.value for v in result.variables]
+            rows = []
+            for solution in result:
+                row = {}
+                for name in variables:
+                    value = solution[name]
+                    if value is not None:
+                        row[name] = to_rdflib(value)
+                rows.append(row)
+            return SelectResult(variables, rows)
+        graph = Graph()
+        for t in result:
+            graph.add((to_rdflib(t.subject), to_rdflib(t.predicate), to_rdflib(t.object)))
+        return GraphResult(graph)
+
+    def update(self, sparql: str) -> None:
+        with self._lock:
+            self._store.update(sparql)
+            self.generation += 1
+
+    def replace_graphs(self, graphs: Mapping[URIRef, Iterable[Triple]]) -> None:
+        materialised = {g: list(triples) for g, triples in graphs.items()}
+        with self._lock:
+            if len(self._store) == 0:
+                # Fresh store: one atomic bulk insert of everything.
+                self._store.extend(
+                    ox.Quad(to_oxigraph(s), to_oxigraph(p), to_oxigraph(o), ox.NamedNode(str(g)))
+                    for g, triples in materialised.items()
+                    for s, p, o in triples
+                )
+            else:
+                # One SPARQL Update request is one transaction: drop and insert together.
+                self._store.update(_replace_update_text(materialised))
+            self.generation += 1
+
+    def graph_names(self) -> list[URIRef]:
+        return sorted(URIRef(g.value) for g in self._store.named_graphs() if isinstance(g, ox.NamedNode))
+
+    def quads(self) -> Iterator[Quad]:
+        for q in self._store:
+            if isinstance(q.graph_name, ox.DefaultGraph):
+                continue
+            yield (to_rdflib(q.subject), to_rdflib(q.predicate), to_rdflib(q.object), to_rdflib(q.graph_name))
+
+    def __len__(self) -> int:
+        return len(self._store)
+
+    def flush(self) -> None:
+        if self.path is not None:
+            self._store.flush()
+
+
+def with_values_clause(sparql: str, bindings: Mapping[str, Identifier]) -> str:
+    """Bind variables with a trailing VALUES block, each term serialised (escaped) by rdflib.
+
+    Oxigraph's own ``substitutions`` only binds projected variables; a trailing VALUES is joined
+    with the whole pattern before projection, which is the binding semantics we want.
+
+    >>> with_values_clause("SELECT ?s WHERE { ?s ?p ?o }", {"p": URIRef("http://x/p")})
+    'SELECT ?s WHERE { ?s ?p ?o }\nVALUES (?p) { (<http://x/p>) }'
+    """
+    names = list(bindings)
+    for name in names:
+        if not name.isidentifier():
+            raise ValueError(f"not a SPARQL variable name: {name!r}")
+    terms = " ".join(bindings[n].n3() for n in names)
+    return f"{sparql}\nVALUES ({' '.join('?' + n for n in names)}) {{ ({terms}) }}"
+
+
+def _replace_update_text(graphs: Mapping[URIRef, list[Triple]]) -> str:
+    parts = []
+    for g, triples in graphs.items():
+        parts.append(f"DROP SILENT GRAPH <{g}>")
+        body = "\n".join(f"{s.n3()} {p.n3()} {o.n3()} ." for s, p, o in triples)
+        if body:
+            parts.append(f"INSERT DATA {{ GRAPH <{g}> {{\n{body}\n}} }}")
+    return " ;\n".join(parts)
+
+
+# --- rdflib memory -------------------------------------------------------------------------------
+
+
+class RdflibStore:
+    """rdflib's pure-Python memory store: slow, but needs no native code."""
+
+    backend = "rdflib"
+
+    def __init__(self) -> None:
+        self._ds = Dataset(default_union=True)
+        self.generation = 0
+        self._lock = threading.RLock()
+
+    @property
+    def dataset(self) -> Dataset:
+        return self._ds
+
+    def query(self, sparql, *, bindings=None, default_graph_uris=None, named_graph_uris=None):
+        target = self._ds
+        if default_graph_uris:
+            target = Graph()
+            for uri in default_graph_uris:
+                for t in self._ds.graph(URIRef(uri)):
+                    target.add(t)
+        result = target.query(sparql, initBindings=dict(bindings or {}))
+        if result.type == "ASK":
+            return AskResult(bool(result.askAnswer))
+        if result.type == "SELECT":
+            variables = [str(v) for v in result.vars]
+            rows = [
+                {name: row[i] for i, name in enumerate(variables) if row[i] is not None}
+                for row in result
+            ]
+            return SelectResult(variables, rows)
+        graph = Graph()
+        for t in result:
+            graph.add(t)
+        return GraphResult(graph)
+
+    def update(self, sparql: str) -> None:
+        with self._lock:
+            snapshot = list(self._ds.quads((None, None, None, None)))
+            try:
+                self._ds.update(sparql)
+            except Exception:
+                self._restore(snapshot)
+                raise
+            self.generation += 1
+
+    def _restore(self, snapshot: list) -> None:
+        for ctx in list(self._ds.contexts()):
+            self._ds.remove_graph(ctx)
+        for s, p, o, g in snapshot:
+            self._ds.add((s, p, o, g))
+
+    def replace_graphs(self, graphs: Mapping[URIRef, Iterable[Triple]]) -> None:
+        materialised = {g: list(triples) for g, triples in graphs.items()}
+        with self._lock:
+            for g, triples in materialised.items():
+                self._ds.remove_graph(self._ds.graph(g))
+                ctx = self._ds.graph(g)
+                for t in triples:
+                    ctx.add(t)
+            self.generation += 1
+
+    def graph_names(self) -> list[URIRef]:
+        return sorted(
+            c.identifier for c in self._ds.contexts()
+            if isinstance(c.identifier, URIRef) and len(c) and c.identifier != URIRef("urn:x-rdflib:default")
+        )
+
+    def quads(self) -> Iterator[Quad]:
+        for s, p, o, g in self._ds.quads((None, None, None, None)):
+            gid = getattr(g, "identifier", g)
+            if gid is not None and str(gid) != "urn:x-rdflib:default":
+                yield (s, p, o, gid)
+
+    def __len__(self) -> int:
+        return sum(1 for _ in self.quads())
+
+
+def open_store(path: str | Path | None = None, *, backend: str = "oxigraph", read_only: bool = False) -> Store:
+    """Open a store: Oxigraph in memory or at ``path``; ``backend="rdflib"`` for the fallback."""
+    if backend == "rdflib":
+        if path is not None:
+            raise ValueError("the rdflib fallback is memory-only; drop --store or use --backend oxigraph")
+        return RdflibStore()
+    if backend != "oxigraph":
+        raise ValueError(f"unknown backend {backend!r}; choose oxigraph or rdflib")
+    return OxigraphStore(path, read_only=read_only)
+
+
+def to_dataset(store: Store) -> Dataset:
+    """All quads as an rdflib Dataset, for serialisation and SHACL."""
+    ds = Dataset()
+    for s, p, o, g in store.quads():
+        ds.add((s, p, o, g))
+    return ds
+
+
+__all__ = [
+    "Store", "OxigraphStore", "RdflibStore", "open_store", "to_dataset",
+    "SelectResult", "AskResult", "GraphResult", "QueryResult", "to_rdflib", "to_oxigraph",
+]
