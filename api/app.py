@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
 from fastapi import FastAPI
 
 from policykg import __version__
 from policykg.api.errors import install_error_handlers
+from policykg.api.middleware import BodyLimitMiddleware, SecurityHeadersMiddleware
 from policykg.api.routes import catalog, gaps, pages, sparql, trace, viz
 from policykg.api.settings import Settings
 from policykg.graph.store import Store
@@ -19,6 +23,7 @@ def create_app(settings: Settings | None = None, *, store: Store | None = None) 
 
         store = open_or_build(settings.store, backend=settings.backend.value)
     app = FastAPI(
+        lifespan=_lifespan,
         title="policykg",
         version=__version__,
         description="政策整合ナレッジグラフ API / policy alignment knowledge graph API",
@@ -28,6 +33,17 @@ def create_app(settings: Settings | None = None, *, store: Store | None = None) 
     app.state.settings = settings
     app.state.store = store
     install_error_handlers(app)
+    app.add_middleware(BodyLimitMiddleware, max_body_bytes=settings.max_body_bytes)
+    app.add_middleware(SecurityHeadersMiddleware)
     for module in (sparql, catalog, trace, gaps, viz, pages):
         app.include_router(module.router)
     return app
+
+
+@asynccontextmanager
+async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
+    """Stop the SPARQL query workers (started lazily by the first query) when the server stops."""
+    yield
+    pool = getattr(app.state, "sparql_pool", None)
+    if pool is not None:
+        pool.close()

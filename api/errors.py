@@ -58,4 +58,7 @@ def install_error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(Exception)
     async def unexpected(request: Request, exc: Exception) -> JSONResponse:
-        return error_response(500, "内部エラー / internal error")
+        # Starlette sends this response outside the user middleware, so the security headers go on here.
+        from policykg.api.middleware import SECURITY_HEADERS
+
+        return error_response(500, "内部エラー / internal error", headers=dict(SECURITY_HEADERS))

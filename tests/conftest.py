@@ -2,14 +2,9 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
-ROOT = Path(__file__).resolve().parent.parent
-SOURCE_DECK = ROOT / "data" / "sources" / "hokkaido-society5-fy2023-secretariat-deck.txt"
-SHARED = ROOT.parent / "shared"
-W3C = SHARED / "w3c-sparql11"
+from project_paths import SOURCE_DECK
 
 
 @pytest.fixture(scope="session")

@@ -1,5 +1,36 @@
-"""Routes (see api/app.py)."""
+"""``GET /api/gaps?as_of=YYYY-MM-DD``: the gap analysis document, the same JSON as ``policykg gaps --json``.
 
-from fastapi import APIRouter
+Both call :func:`policykg.graph.analysis.gaps.build_gaps`; docs/gaps.md describes every key.
+A malformed ``as_of`` is a 422 in the one error shape, naming the parameter.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Query
+from fastapi.responses import JSONResponse
+
+from policykg.api.deps import get_store
+from policykg.api.errors import error_response
+from policykg.graph.analysis.gaps import build_gaps, parse_as_of
+from policykg.graph.store import Store
 
 router = APIRouter()
+
+
+@router.get(
+    "/api/gaps",
+    summary="ギャップ分析 / gap analysis",
+    responses={422: {"description": "as_of が日付ではない / as_of is not an ISO date"}},
+)
+def gaps(
+    store: Annotated[Store, Depends(get_store)],
+    as_of: Annotated[str | None, Query(max_length=10, description="基準日 YYYY-MM-DD（既定は今日） / as-of date, default today")] = None,
+) -> JSONResponse:
+    """国の項目・施策・指標のギャップと指標の進捗 / gaps between national items, measures and indicators, and indicator progress."""
+    try:
+        day = parse_as_of(as_of)
+    except ValueError as exc:
+        return error_response(422, f"基準日が不正です / {exc}", [{"loc": ["query", "as_of"], "msg": str(exc)}])
+    return JSONResponse(build_gaps(store, as_of=day))

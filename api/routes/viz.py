@@ -1,5 +1,102 @@
-"""Routes (see api/app.py)."""
+"""The interactive network: ``GET /viz`` (self-contained HTML page) and its JSON twin ``GET /viz.json``.
 
-from fastapi import APIRouter
+Filtering happens on the server (viz/filters.py), so large graphs reach the browser already cut
+down. Models and pages are cached per ``store.generation``: an update shows on the next view.
+"""
 
-router = APIRouter()
+from __future__ import annotations
+
+from urllib.parse import urlencode
+
+from fastapi import APIRouter, Depends, Query, Request
+from fastapi.responses import HTMLResponse, JSONResponse
+
+from policykg.api.deps import get_settings, get_store
+from policykg.api.settings import Settings
+from policykg.graph.store import Store
+from policykg.viz.cache import GenerationCache
+from policykg.viz.filters import MAX_HOPS, VizFilter, apply_filters, filter_params, make_filter
+from policykg.viz.layout import Layout
+from policykg.viz.model import build_network
+from policykg.viz.render import render_page
+from policykg.viz.ui_text import LANGS, Lang
+
+router = APIRouter(tags=["viz"])
+
+
+def _url(path: str, params: dict[str, object]) -> str:
+    clean = {k: v for k, v in params.items() if v is not None}
+    return f"{path}?{urlencode(clean)}" if clean else path
+
+
+def _cache(request: Request) -> GenerationCache:
+    state = request.app.state
+    if not hasattr(state, "viz_cache"):
+        state.viz_cache = GenerationCache()
+    return state.viz_cache
+
+
+def viz_filter(
+    focus: str | None = Query(None, description="Label (ja/en), id or IRI of the node to centre on."),
+    hops: int = Query(2, ge=0, le=MAX_HOPS, description="Neighbourhood radius around focus."),
+    plan: list[str] = Query([], description="Plan label, id or IRI (repeat or comma-separate)."),
+    area: list[str] = Query([], description="Area label, id or IRI (repeat or comma-separate)."),
+    kind: list[str] = Query([], description="Node kinds: plan, pillar_group, pillar, national_item, area, direction, measure, indicator, phase."),
+    evidence: list[str] = Query([], description="Alignment evidence: stated, curated, inferred."),
+    min_score: float | None = Query(None, ge=0, le=1, description="Drop inferred alignments scoring below this."),
+) -> VizFilter:
+    return make_filter(plans=plan, areas=area, kinds=kind, evidence=evidence, min_score=min_score, focus=focus, hops=hops)
+
+
+def _filtered_model(request: Request, store: Store, f: VizFilter) -> dict:
+    cache = _cache(request)
+    generation = store.generation
+    full = cache.get_or_build(generation, ("model",), lambda: build_network(store))
+    return cache.get_or_build(generation, ("filtered", f), lambda: apply_filters(full, f))
+
+
+@router.get("/viz", response_class=HTMLResponse, summary="ネットワーク図 / interactive network (HTML)")
+def viz_page(
+    request: Request,
+    f: VizFilter = Depends(viz_filter),
+    layout: Layout = Query(Layout.hierarchical, description="hierarchical (national left, local right) or force."),
+    lang: Lang | None = Query(None, description="Page language (ja or en); the page can switch."),
+    store: Store = Depends(get_store),
+    settings: Settings = Depends(get_settings),
+) -> HTMLResponse:
+    language = lang.value if lang else settings.default_lang
+    if language not in LANGS:
+        language = "ja"
+    model = _filtered_model(request, store, f)
+    json_url = _url("/viz.json", filter_params(f))
+    page = _cache(request).get_or_build(
+        store.generation, ("page", f, layout, language),
+        lambda: render_page(model, lang=language, layout=layout, json_url=json_url),
+    )
+    headers = {
+        "Content-Security-Policy": page.csp + "; frame-ancestors 'none'",
+        "X-Content-Type-Options": "nosniff",
+        "Referrer-Policy": "no-referrer",
+        "Link": f'<{json_url}>; rel="alternate"; type="application/json"',
+    }
+    return HTMLResponse(page.html, headers=headers)
+
+
+@router.get("/viz.json", summary="ネットワーク図のデータ / the network as JSON (nodes, edges, legend)")
+def viz_json(
+    request: Request,
+    f: VizFilter = Depends(viz_filter),
+    store: Store = Depends(get_store),
+) -> JSONResponse:
+    model = _filtered_model(request, store, f)
+    body = {
+        "ok": True,
+        "generation": store.generation,
+        "filters": {k: v for k, v in filter_params(f).items() if v is not None},
+        "focus": model.get("focus"),
+        "counts": {"nodes": len(model["nodes"]), "edges": len(model["edges"])},
+        "nodes": model["nodes"],
+        "edges": model["edges"],
+        "legend": model["legend"],
+    }
+    return JSONResponse(body, headers={"Link": f'<{_url("/viz", filter_params(f))}>; rel="alternate"; type="text/html"'})

@@ -1,3 +1,124 @@
-"""CLI commands (see policykg/cli/__init__.py)."""
+"""``policykg gaps`` and ``policykg report``: thin commands over :func:`run_gaps` and :func:`run_report`.
 
-from policykg.cli.app import app  # noqa: F401
+``gaps --json`` prints exactly the document ``GET /api/gaps`` returns (both call
+:func:`policykg.graph.analysis.gaps.build_gaps`). Exit codes: 0 ok, 1 validation failed
+(an observation CSV breaks the SHACL shapes), 2 input or runtime error (bad ``--as-of``,
+a bad observation row: the message names file, line and column).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from datetime import date
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from policykg.cli.app import app
+from policykg.cli.common import BackendOption, StoreOption, cli_errors, open_store_for_cli, progress
+from policykg.graph.analysis.gaps import GAP_LISTS, build_gaps, parse_as_of
+from policykg.graph.store import Store
+
+__all__ = ["run_gaps", "run_report", "load_observations", "format_summary"]
+
+AsOfOption = Annotated[str | None, typer.Option("--as-of", help="基準日 YYYY-MM-DD（既定は今日） / as-of date (default today)")]
+ObservationsOption = Annotated[
+    list[Path] | None,
+    typer.Option("--observations", help="実績値の CSV（data/observations/template.csv の形式、複数可） / observation CSV(s)",
+                 exists=False, dir_okay=False),
+]
+
+
+def load_observations(store: Store, paths: Sequence[Path]) -> None:
+    """Load observation CSVs into ``store`` (one named graph each), validated, all or nothing.
+
+    :raises SourceError: a bad row (file, line, column); the store is left as it was.
+    :raises ValidationFailed: the observations break the SHACL shapes; the store is left as it was.
+    """
+    if not paths:
+        return
+    from policykg.build import build_store
+
+    build_store(list(paths), store=store, progress=progress)
+
+
+def run_gaps(store: Store, *, as_of: date, observations: Sequence[Path] = (), record: bool = False) -> dict:
+    """Load ``observations`` (if any), then build the gaps document for ``as_of``."""
+    load_observations(store, observations)
+    return build_gaps(store, as_of=as_of, record=record)
+
+
+_HEADINGS = {
+    "national_items_without_measures": "地方の施策に支えられていない国の項目 / national items without supporting measures",
+    "measures_without_alignment": "国の項目と対応付けられていない施策 / measures without alignment",
+    "directions_without_numeric_indicator": "数値目標のない施策の展開方針 / directions without a numeric indicator",
+    "indicators_without_baseline": "基準値のない数値指標 / indicators without a baseline",
+    "indicators_without_target": "目標値のない数値指標 / indicators without a target",
+    "indicators_past_target_without_observation": "目標年度を過ぎても実績値のない指標 / past target date without observation",
+    "roadmap_rows_without_measure_or_indicator": "施策・指標のないロードマップ区分 / roadmap rows without measure or indicator",
+    "roadmap_phases_without_measure_or_indicator": "施策・指標のないロードマップ段階 / roadmap phases without measure or indicator",
+}
+
+
+def format_summary(doc: dict) -> str:
+    """A plain-text summary for the terminal: each gap list with its entries, then status counts."""
+    lines = [f"基準日 / as of: {doc['as_of']}"]
+    for key in GAP_LISTS:
+        items = doc[key]
+        lines.append(f"\n{_HEADINGS[key]}: {len(items)}")
+        for item in items:
+            extra = f"  ({item['target_date']})" if "target_date" in item else ""
+            lines.append(f"  - {item['label']}{extra}")
+    lines.append("\n指標の進捗 / indicator status:")
+    for status, count in doc["status_counts"].items():
+        if count:
+            lines.append(f"  {status}: {count}")
+    return "\n".join(lines)
+
+
+def run_report(store: Store, *, out: Path, as_of: date, lang: str = "ja", base_url: str = "http://127.0.0.1:8000",
+               observations: Sequence[Path] = ()) -> list[Path]:
+    """Write ``report.html`` and ``report.xlsx`` into ``out``; returns their paths."""
+    from policykg.report import write_report
+
+    doc = run_gaps(store, as_of=as_of, observations=observations)
+    return write_report(doc, out, lang=lang, base_url=base_url)
+
+
+@app.command("gaps")
+def gaps_command(
+    as_of: AsOfOption = None,
+    as_json: Annotated[bool, typer.Option("--json", help="JSON で出力（GET /api/gaps と同じ） / print the JSON document")] = False,
+    observations: ObservationsOption = None,
+    record: Annotated[bool, typer.Option("--record", help="進捗評価を graph/progress に記録 / record assessments in graph/progress")] = False,
+    store: StoreOption = None,
+    backend: BackendOption = "oxigraph",
+) -> None:
+    """ギャップ分析と指標の進捗 / gap analysis and indicator progress."""
+    with cli_errors():
+        day = parse_as_of(as_of)
+        target = open_store_for_cli(store, backend)
+        doc = run_gaps(target, as_of=day, observations=observations or (), record=record)
+        typer.echo(json.dumps(doc, ensure_ascii=False, indent=2) if as_json else format_summary(doc))
+
+
+@app.command("report")
+def report_command(
+    out: Annotated[Path, typer.Option("--out", help="出力先ディレクトリ / output directory", file_okay=False)],
+    as_of: AsOfOption = None,
+    lang: Annotated[str, typer.Option("--lang", help="ja（既定）または en / report language")] = "ja",
+    base_url: Annotated[str, typer.Option("--base-url", help="対象ページへのリンクの基点 / base URL of entity links")] = "http://127.0.0.1:8000",
+    observations: ObservationsOption = None,
+    store: StoreOption = None,
+    backend: BackendOption = "oxigraph",
+) -> None:
+    """HTML と Excel の報告書 / an offline HTML report and an Excel workbook."""
+    with cli_errors():
+        day = parse_as_of(as_of)
+        if lang not in ("ja", "en"):
+            raise ValueError(f"--lang must be ja or en, got {lang!r}")
+        target = open_store_for_cli(store, backend)
+        for path in run_report(target, out=out, as_of=day, lang=lang, base_url=base_url, observations=observations or ()):
+            typer.echo(str(path))

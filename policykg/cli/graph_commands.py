@@ -1,3 +1,308 @@
-"""CLI commands (see policykg/cli/__init__.py)."""
+"""``policykg build | validate | stats | query``: thin commands over importable ``run_*`` functions.
 
-from policykg.cli.app import app  # noqa: F401
+The ``run_*`` functions return data (or bytes) and raise typed errors; only the typer commands
+print and choose exit codes (see :mod:`policykg.cli.common`).
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+import unicodedata
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rdflib import Dataset, Graph, Literal, URIRef
+from rdflib.term import Identifier
+
+from policykg.cli.app import app
+from policykg.cli.common import BackendOption, StoreOption, cli_errors, open_store_for_cli, progress
+from policykg.errors import QueryError, SourceError
+from policykg.graph.results import serialize
+from policykg.graph.store import GraphResult, QueryResult, SelectResult, Store, to_dataset
+from policykg.namespaces import PREFIXES
+
+OUTPUT_FORMATS = {".trig": "trig", ".nq": "nquads", ".ttl": "turtle", ".nt": "nt", ".jsonld": "json-ld"}
+"""``--out`` extension → rdflib format. ``.ttl`` and ``.nt`` cannot hold named graphs: they get the union."""
+FLATTENED = {".ttl", ".nt"}
+QUERY_FORMATS = ("table", "json", "xml", "csv", "tsv", "turtle", "nt", "jsonld", "rdfxml")
+
+
+# --- build ---------------------------------------------------------------------------------------
+
+
+def output_format(out: Path) -> str:
+    """The rdflib format for ``--out`` by extension.
+
+    :raises SourceError: an extension we cannot write (the message lists those we can).
+    """
+    fmt = OUTPUT_FORMATS.get(out.suffix.lower())
+    if fmt is None:
+        raise SourceError(f"cannot write {out.suffix or 'no extension'!r}; choose one of {', '.join(OUTPUT_FORMATS)}",
+                          file=str(out), field="extension")
+    return fmt
+
+
+def write_store(store: Store, out: Path) -> int:
+    """Serialise every quad to ``out`` (format by extension); returns the number of statements written."""
+    fmt = output_format(out)
+    if out.suffix.lower() in FLATTENED:
+        data: Graph | Dataset = Graph()
+        for s, p, o, _g in store.quads():
+            data.add((s, p, o))
+    else:
+        data = to_dataset(store)
+    for prefix, iri in PREFIXES.items():
+        data.bind(prefix, iri, override=True)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    data.serialize(destination=str(out), format=fmt, encoding="utf-8")
+    return len(data)
+
+
+def run_build(
+    sources: Sequence[Path] | None = None,
+    *,
+    out: Path | None = None,
+    store_dir: Path | None = None,
+    backend: str = "oxigraph",
+    validate: bool = True,
+) -> Store:
+    """Build (bundled sources unless ``sources``), optionally into ``store_dir`` and/or to the file ``out``."""
+    from policykg.build import build_store
+
+    if out is not None:
+        output_format(out)  # a bad extension fails before any work
+    store = build_store(sources or None, store_dir=store_dir, backend=backend, validate=validate, progress=progress)
+    if out is not None:
+        progress(f"writing {out}")
+        write_store(store, out)
+    return store
+
+
+# --- validate ------------------------------------------------------------------------------------
+
+
+def run_validate(*, store_dir: Path | None = None, sources: Sequence[Path] | None = None, backend: str = "oxigraph"):
+    """The SHACL report for ``sources`` (parsed, with the store's other graphs) or for the store itself.
+
+    Nothing is written. Returns the validation module's report (``.conforms``, ``.violations``).
+    """
+    from policykg.build import build_store, read_sources
+    from policykg.graph.pipeline import union_after, validate_union
+
+    if store_dir is not None:
+        store = open_store_for_cli(store_dir, backend, read_only=True)
+    elif sources:
+        store = None
+    else:
+        progress("building the bundled graph in memory (not validated yet)")
+        store = build_store(backend=backend, validate=False, progress=progress)
+    graphs = read_sources(sources, progress=progress) if sources else {}
+    progress("validating against SHACL shapes")
+    return validate_union(union_after(store, graphs))
+
+
+# --- stats ---------------------------------------------------------------------------------------
+
+_GRAPH_SIZES = "SELECT ?graph (COUNT(*) AS ?triples) WHERE { GRAPH ?graph { ?s ?p ?o } } GROUP BY ?graph ORDER BY ?graph"
+
+
+def run_stats(store: Store) -> dict[str, Any]:
+    """Quads, triples per named graph, and entities per policykg class (the ``entity-counts`` query)."""
+    from policykg.graph.queries import load_query
+
+    graphs = store.query(_GRAPH_SIZES)
+    classes = store.query(load_query("entity-counts").text)
+    assert isinstance(graphs, SelectResult) and isinstance(classes, SelectResult)
+    return {
+        "backend": store.backend,
+        "quads": len(store),
+        "graphs": [{"graph": str(r["graph"]), "triples": int(r["triples"])} for r in graphs.rows],
+        "classes": [{"class": compact(r["class"]), "count": int(r["count"])} for r in classes.rows],
+    }
+
+
+def format_stats(stats: dict[str, Any]) -> str:
+    """The stats as a short readable text."""
+    lines = [f"quads: {stats['quads']}  ({stats['backend']})", "", "graphs:"]
+    lines += [f"  {g['triples']:>8}  {g['graph']}" for g in stats["graphs"]]
+    lines += ["", "classes:"]
+    lines += [f"  {c['count']:>8}  {c['class']}" for c in stats["classes"]]
+    return "\n".join(lines)
+
+
+# --- query ---------------------------------------------------------------------------------------
+
+
+def compact(term: Identifier) -> str:
+    """An IRI as a prefixed name where a known prefix fits; other terms as their text.
+
+    >>> compact(URIRef("https://w3id.org/policykg/ontology#Measure"))
+    'pk:Measure'
+    """
+    if isinstance(term, URIRef):
+        for prefix, iri in PREFIXES.items():
+            if term.startswith(iri) and "/" not in term[len(iri):] and "#" not in term[len(iri):]:
+                return f"{prefix}:{term[len(iri):]}"
+        return f"<{term}>"
+    if isinstance(term, Literal):
+        return str(term)
+    return f"_:{term}"
+
+
+def _width(text: str) -> int:
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+def format_table(result: SelectResult) -> str:
+    """A SELECT result as an aligned text table (East Asian wide characters count double)."""
+    header = result.variables
+    cells = [[compact(row[v]).replace("\n", " ") if v in row else "" for v in header] for row in result.rows]
+    widths = [max([_width(h)] + [_width(r[i]) for r in cells]) for i, h in enumerate(header)]
+    pad = lambda text, w: text + " " * (w - _width(text))  # noqa: E731
+    lines = ["  ".join(pad(h, w) for h, w in zip(header, widths)).rstrip(),
+             "  ".join("-" * w for w in widths)]
+    lines += ["  ".join(pad(c, w) for c, w in zip(r, widths)).rstrip() for r in cells]
+    lines.append(f"({len(cells)} rows)")
+    return "\n".join(lines) + "\n"
+
+
+def resolve_query_text(query: str | None, name: str | None, params: Sequence[str]) -> tuple[str, dict]:
+    """The query text and typed bindings from ``QUERY|FILE`` or ``--name`` and ``--param k=v``.
+
+    :raises QueryError: neither or both given, a malformed ``--param``, or a param the query does not declare.
+    :raises QueryNotFound: an unknown ``--name``.
+    """
+    from policykg.graph.queries import CannedQuery, bind_params, load_query, parse_query_file
+
+    if (query is None) == (name is None):
+        raise QueryError("give a query (text or .rq file) or --name NAME (see --list), not both")
+    values: dict[str, str] = {}
+    for item in params:
+        key, sep, value = item.partition("=")
+        if not sep or not key.strip():
+            raise QueryError(f"--param expects NAME=VALUE, got {item!r}")
+        values[key.strip().lstrip("?")] = value
+    if name is not None:
+        canned: CannedQuery = load_query(name)
+        return canned.text, bind_params(canned, values)
+    path = Path(query)
+    if query.endswith(".rq") or (len(query) < 4096 and "\n" not in query and path.is_file()):
+        try:
+            text = path.read_text(encoding="utf-8")
+        except OSError as exc:
+            raise SourceError(f"cannot read query file: {exc.strerror}", file=query) from None
+        parsed = parse_query_file(path.stem, text)
+        return parsed.text, bind_params(parsed, values) if (parsed.params or values) else {}
+    if values:
+        raise QueryError("--param works with canned queries and .rq files that declare # params:")
+    return query, {}
+
+
+def run_query(store: Store, text: str, *, bindings: dict | None = None) -> QueryResult:
+    """Run a read-only query: updates, SERVICE and LOAD are refused; FROM graphs are limited to the store's own."""
+    from policykg.graph.sparql_guard import analyse_query, restrict_graphs
+
+    guarded = analyse_query(text)
+    if guarded.form is None:
+        raise QueryError("read-only: only SELECT, ASK, CONSTRUCT and DESCRIBE queries run from the CLI")
+    available = {str(g) for g in store.graph_names()}
+    default = restrict_graphs(guarded.default_graphs, available) if guarded.default_graphs else None
+    named = restrict_graphs(guarded.named_graphs, available) if guarded.named_graphs else None
+    try:
+        return store.query(guarded.text, bindings=bindings or None, default_graph_uris=default, named_graph_uris=named)
+    except SyntaxError as exc:
+        raise QueryError(f"SPARQL syntax error: {str(exc).splitlines()[0]}") from None
+
+
+def render(result: QueryResult, fmt: str) -> bytes:
+    """``table`` for people; the rest are the W3C / RDF formats of :mod:`policykg.graph.results`."""
+    if fmt not in QUERY_FORMATS:
+        raise QueryError(f"unknown --format {fmt!r}; choose one of {', '.join(QUERY_FORMATS)}")
+    if fmt == "table":
+        if isinstance(result, SelectResult):
+            return format_table(result).encode("utf-8")
+        if isinstance(result, GraphResult):
+            return serialize(result, "turtle")[0]
+        return (("true" if result.value else "false") + "\n").encode("utf-8")
+    return serialize(result, fmt)[0]
+
+
+# --- commands ------------------------------------------------------------------------------------
+
+
+@app.command("build")
+def build_command(
+    source: Annotated[list[Path] | None, typer.Option("--source", help="読み込む資料・RDF・CSV（繰り返し可）/ source file (repeatable); default: the bundled sources")] = None,
+    out: Annotated[Path | None, typer.Option("--out", help="出力ファイル / write the graph to FILE (.trig .nq .ttl .nt .jsonld; .ttl/.nt = union)")] = None,
+    store: StoreOption = None,
+    backend: BackendOption = "oxigraph",
+    no_validate: Annotated[bool, typer.Option("--no-validate", help="SHACL 検証をしない / skip SHACL validation")] = False,
+) -> None:
+    """グラフを構築する / build the graph from sources (validated before anything is written)."""
+    with cli_errors():
+        built = run_build(source, out=out, store_dir=store, backend=backend, validate=not no_validate)
+        progress(f"done: {len(built)} quads in {len(built.graph_names())} graphs")
+
+
+@app.command("validate")
+def validate_command(
+    store: StoreOption = None,
+    source: Annotated[list[Path] | None, typer.Option("--source", help="検証する資料 / source file to validate (repeatable)")] = None,
+    backend: BackendOption = "oxigraph",
+) -> None:
+    """SHACL で検証する / validate the store or sources (exit 1 with the report on violations)."""
+    with cli_errors():
+        from policykg.graph.pipeline import validation_module
+
+        report = run_validate(store_dir=store, sources=source, backend=backend)
+        if not report.conforms:
+            validation_module().raise_for_report(report)
+        print("OK: 検証に合格しました / conforms")
+
+
+@app.command("stats")
+def stats_command(
+    store: StoreOption = None,
+    backend: BackendOption = "oxigraph",
+    as_json: Annotated[bool, typer.Option("--json", help="JSON で出力 / print JSON")] = False,
+) -> None:
+    """件数 / counts: quads, triples per graph, entities per class."""
+    with cli_errors():
+        stats = run_stats(open_store_for_cli(store, backend, read_only=True))
+        print(json.dumps(stats, ensure_ascii=False, indent=2) if as_json else format_stats(stats))
+
+
+@app.command("query")
+def query_command(
+    query: Annotated[str | None, typer.Argument(help="SPARQL 文または .rq ファイル / SPARQL text or a .rq file")] = None,
+    name: Annotated[str | None, typer.Option("--name", help="定型クエリ名 / canned query name (see --list)")] = None,
+    param: Annotated[list[str] | None, typer.Option("--param", help="NAME=VALUE（繰り返し可）/ bind a parameter")] = None,
+    list_: Annotated[bool, typer.Option("--list", help="定型クエリの一覧 / list canned queries")] = False,
+    fmt: Annotated[str, typer.Option("--format", help=f"出力形式 / output: {', '.join(QUERY_FORMATS)}")] = "table",
+    store: StoreOption = None,
+    backend: BackendOption = "oxigraph",
+) -> None:
+    """SPARQL を実行する（読み取り専用）/ run a read-only SPARQL query."""
+    with cli_errors():
+        if list_:
+            from policykg.graph.queries import list_queries
+
+            for q in list_queries():
+                params = " ".join(f"?{p.name}" for p in q.params)
+                print(f"{q.name}\t{q.title} / {q.title_en}" + (f"\t[{params}]" if params else ""))
+            return
+        text, bindings = resolve_query_text(query, name, param or [])
+        if fmt not in QUERY_FORMATS:
+            raise QueryError(f"unknown --format {fmt!r}; choose one of {', '.join(QUERY_FORMATS)}")
+        result = run_query(open_store_for_cli(store, backend, read_only=True), text, bindings=bindings)
+        sys.stdout.buffer.write(render(result, fmt))
+        sys.stdout.flush()
+
+
+__all__ = [
+    "run_build", "run_validate", "run_stats", "run_query", "resolve_query_text", "render",
+    "write_store", "output_format", "format_table", "format_stats", "compact", "OUTPUT_FORMATS", "QUERY_FORMATS",
+]

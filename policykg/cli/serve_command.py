@@ -1,3 +1,72 @@
-"""CLI commands (see policykg/cli/__init__.py)."""
+"""``policykg serve``: the HTTP server (JSON API, pages, /sparql) under uvicorn.
 
-from policykg.cli.app import app  # noqa: F401
+Options override POLICYKG_* environment variables (docs/settings.md). The update token is never
+taken from the command line (it would show in ``ps``): ``--token-env NAME`` names the environment
+variable that holds it (default ``POLICYKG_API_TOKEN``).
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from policykg.api.settings import Backend, Settings
+from policykg.cli.app import app
+from policykg.cli.common import cli_errors, progress
+
+
+def build_settings(*, token_env: str | None = None, **options: object) -> Settings:
+    """Settings from the environment, with every option that was given (not ``None``) on top.
+
+    :raises ValueError: ``token_env`` names a variable that is not set.
+    """
+    values = {name: value for name, value in options.items() if value is not None}
+    if token_env:
+        token = os.environ.get(token_env)
+        if not token:
+            raise ValueError(f"環境変数 {token_env} が未設定です / environment variable {token_env} is not set")
+        values["api_token"] = token
+    return Settings(**values)
+
+
+def run_serve(settings: Settings) -> None:
+    """Open (or build) the store, then serve until interrupted."""
+    import uvicorn
+
+    from policykg.api.app import create_app
+    from policykg.build import open_or_build
+
+    if settings.store is None:
+        progress("同梱データからグラフを構築しています / building the bundled graph in memory")
+    store = open_or_build(settings.store, backend=settings.backend.value)
+    progress(f"{len(store)} quads; http://{settings.host}:{settings.port}/sparql")
+    uvicorn.run(
+        create_app(settings, store=store),
+        host=settings.host,
+        port=settings.port,
+        access_log=settings.access_log,
+        log_level="info" if settings.access_log else "warning",
+    )
+
+
+@app.command("serve")
+def serve(
+    store: Annotated[Path | None, typer.Option("--store", help="保存済みストア / on-disk store directory (unset: build the bundled graph)", file_okay=False)] = None,
+    host: Annotated[str | None, typer.Option("--host", help="待ち受けアドレス / listen address (default 127.0.0.1)")] = None,
+    port: Annotated[int | None, typer.Option("--port", help="待ち受けポート / listen port (default 8000)")] = None,
+    backend: Annotated[Backend | None, typer.Option("--backend", help="oxigraph（既定）または rdflib / store engine")] = None,
+    token_env: Annotated[str | None, typer.Option("--token-env", help="更新用トークンを持つ環境変数名 / environment variable holding the SPARQL Update token")] = None,
+    timeout: Annotated[float | None, typer.Option("--timeout", help="問い合わせの制限時間（秒） / SPARQL query time limit in seconds")] = None,
+    workers: Annotated[int | None, typer.Option("--workers", help="問い合わせワーカー数 / query worker processes")] = None,
+    access_log: Annotated[bool | None, typer.Option("--access-log/--no-access-log", help="アクセスログ / log every request")] = None,
+) -> None:
+    """サーバーを起動 / serve the JSON API, pages and the SPARQL endpoint."""
+    with cli_errors():
+        settings = build_settings(
+            token_env=token_env, store=store, host=host, port=port, backend=backend,
+            query_timeout=timeout, query_workers=workers, access_log=access_log,
+        )
+        run_serve(settings)

@@ -1,0 +1,66 @@
+"""Canned queries (``policykg.graph.queries``): list them and run one with bound parameters."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from policykg.api import urls
+from policykg.errors import QueryError
+from policykg.graph import queries
+from policykg.graph.store import GraphResult, QueryResult, SelectResult, Store
+
+MAX_VALUE_LENGTH = 2000
+
+
+def describe_query(query: queries.CannedQuery, lang: str) -> dict:
+    """A canned query as the API and the console list it (title/description in ``lang``)."""
+    en = lang == "en"
+    return {
+        "name": query.name,
+        "title": (query.title_en if en else query.title) or query.name,
+        "description": (query.description_en if en else query.description) or "",
+        "title_ja": query.title,
+        "title_en": query.title_en,
+        "description_ja": query.description,
+        "description_en": query.description_en,
+        "params": [{"name": p.name, "datatype": p.datatype, "default": p.default} for p in query.params],
+        "url": urls.query_api_url(query.name),
+        "text": query.text,
+    }
+
+
+def list_canned(lang: str) -> list[dict]:
+    """Every canned query, sorted by name."""
+    return [describe_query(q, lang) for q in queries.list_queries()]
+
+
+def get_canned(name: str) -> queries.CannedQuery:
+    """The canned query called ``name``.
+
+    :raises QueryNotFound: no such query (the message lists the available names).
+    """
+    return queries.load_query(name)
+
+
+def run_canned(store: Store, name: str, params: Mapping[str, str]) -> QueryResult:
+    """Run a canned query with its parameters typed and bound by the engine (never spliced).
+
+    A CONSTRUCT result comes back as ``?subject ?predicate ?object`` rows, so every canned
+    query answers in the W3C SPARQL JSON results shape.
+
+    :raises QueryNotFound: unknown query name.
+    :raises QueryError: an undeclared parameter, a value of the wrong type, or a value too long.
+    """
+    query = get_canned(name)
+    for key, value in params.items():
+        if len(value) > MAX_VALUE_LENGTH:
+            raise QueryError(f"パラメータ {key} が長すぎます / parameter {key} is longer than {MAX_VALUE_LENGTH} characters")
+    bindings = queries.bind_params(query, params)
+    result = store.query(query.text, bindings=bindings or None)
+    if isinstance(result, GraphResult):
+        variables = ["subject", "predicate", "object"]
+        return SelectResult(variables, [dict(zip(variables, t)) for t in result.graph])
+    return result
+
+
+__all__ = ["list_canned", "get_canned", "run_canned", "describe_query", "MAX_VALUE_LENGTH"]

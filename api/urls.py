@@ -1,0 +1,154 @@
+"""The one URL builder: pages, JSON routes, entity dereferencing and the network view all link
+through here, so a path changes in one place (Datasette's ``url_builder.py``).
+
+Entity IRIs ``https://w3id.org/policykg/id/<path>`` are served at ``/id/<path>`` on this server.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from functools import lru_cache
+from importlib import resources
+from urllib.parse import quote, urlencode
+
+from rdflib import URIRef
+
+from policykg.namespaces import ID
+
+DEFAULT_LANG = "ja"
+LANGS = ("ja", "en")
+
+PAGES = {
+    "home": "/",
+    "areas": "/areas",
+    "directions": "/directions",
+    "measures": "/measures",
+    "national_items": "/national-items",
+    "indicators": "/indicators",
+    "search": "/search",
+    "query": "/query",
+    "docs": "/docs",
+}
+"""HTML pages by name."""
+
+API = {
+    "overview": "/api/overview",
+    "areas": "/api/areas",
+    "directions": "/api/directions",
+    "measures": "/api/measures",
+    "national_items": "/api/national-items",
+    "national_plans": "/api/national-plans",
+    "indicators": "/api/indicators",
+    "search": "/api/search",
+    "queries": "/api/queries",
+    "openapi": "/openapi.json",
+    "gaps": "/api/gaps",
+}
+"""JSON routes by name (the twin of the page with the same name)."""
+
+RDF_SUFFIXES = {".ttl": "turtle", ".jsonld": "json-ld", ".nt": "nt", ".rdf": "xml"}
+
+
+def with_query(path: str, params: dict[str, object]) -> str:
+    clean = {k: v for k, v in params.items() if v is not None and v != ""}
+    return f"{path}?{urlencode(clean, quote_via=quote)}" if clean else path
+
+
+def _lang_param(lang: str | None) -> str | None:
+    return lang if lang and lang != DEFAULT_LANG else None
+
+
+def page_url(name: str, lang: str | None = None, **params: object) -> str:
+    """An HTML page, keeping a non-default ``lang`` across links.
+
+    >>> page_url("measures", "en", offset=100)
+    '/measures?offset=100&lang=en'
+    """
+    return with_query(PAGES[name], {**params, "lang": _lang_param(lang)})
+
+
+def api_url(name: str, lang: str | None = None, **params: object) -> str:
+    """A JSON route (the alternate of a page).
+
+    >>> api_url("search", q="MaaS")
+    '/api/search?q=MaaS'
+    """
+    return with_query(API[name], {**params, "lang": _lang_param(lang)})
+
+
+def is_entity(iri: object) -> bool:
+    """Whether an IRI is one of ours (dereferenceable under ``/id/``)."""
+    return isinstance(iri, (str, URIRef)) and str(iri).startswith(str(ID)) and len(str(iri)) > len(str(ID))
+
+
+def entity_path(iri: str) -> str:
+    """``/id/<path>`` for an entity IRI.
+
+    >>> entity_path("https://w3id.org/policykg/id/hokkaido/area/hokkaido-area-1")
+    '/id/hokkaido/area/hokkaido-area-1'
+    """
+    return "/id/" + quote(str(iri)[len(str(ID)):], safe="/._~-")
+
+
+def iri_from_path(path: str) -> URIRef:
+    """The entity IRI served at ``/id/<path>``."""
+    return URIRef(str(ID) + path)
+
+
+def entity_url(iri: str, lang: str | None = None) -> str:
+    """The entity page (HTML by default; other formats by Accept or :func:`rdf_url`)."""
+    return with_query(entity_path(iri), {"lang": _lang_param(lang)})
+
+
+def rdf_url(iri: str, suffix: str) -> str:
+    """The entity description in one RDF format, e.g. ``.ttl`` or ``.jsonld``."""
+    if suffix not in RDF_SUFFIXES:
+        raise ValueError(f"unknown RDF suffix {suffix!r}; choose one of {', '.join(RDF_SUFFIXES)}")
+    return entity_path(iri) + suffix
+
+
+def measure_api_url(measure_id: str, lang: str | None = None) -> str:
+    return with_query(f"/api/measures/{quote(measure_id, safe='')}", {"lang": _lang_param(lang)})
+
+
+def trace_url(measure_id: str) -> str:
+    """The trace JSON of a measure (measure → national items → plan)."""
+    return f"/api/measures/{quote(measure_id, safe='')}/trace"
+
+
+def supporters_url(item_id: str) -> str:
+    """The local measures supporting a national item (JSON)."""
+    return f"/api/national-items/{quote(item_id, safe='')}/supporters"
+
+
+def viz_url(focus: str | None = None, lang: str | None = None) -> str:
+    """The network view, optionally centred on one entity id."""
+    return with_query("/viz", {"focus": focus, "lang": _lang_param(lang)})
+
+
+def query_api_url(name: str, **params: object) -> str:
+    """Run one canned query as JSON."""
+    return with_query(f"/api/queries/{quote(name, safe='')}", params)
+
+
+def sparql_url(query: str, fmt: str | None = None) -> str:
+    """The SPARQL endpoint with a query (``fmt`` = csv, json, tsv, xml… as ``format=``)."""
+    return with_query("/sparql", {"query": query, "format": fmt})
+
+
+@lru_cache(maxsize=None)
+def _static_hash(name: str) -> str:
+    data = resources.files("policykg.api").joinpath("static", name).read_bytes()
+    return hashlib.sha256(data).hexdigest()[:12]
+
+
+def static_url(name: str) -> str:
+    """A shipped asset with its content hash, so browsers never keep a stale copy."""
+    return f"/static/{name}?v={_static_hash(name)}"
+
+
+__all__ = [
+    "DEFAULT_LANG", "LANGS", "PAGES", "API", "RDF_SUFFIXES", "with_query", "page_url", "api_url", "is_entity",
+    "entity_path", "iri_from_path", "entity_url", "rdf_url", "measure_api_url", "trace_url",
+    "supporters_url", "viz_url", "query_api_url", "sparql_url", "static_url",
+]

@@ -1,0 +1,10 @@
+# A prefLabel without a language tag.
+BASE <https://w3id.org/policykg/id/>
+PREFIX pk: <https://w3id.org/policykg/ontology#>
+PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
+PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
+PREFIX xsd: <http://www.w3.org/2001/XMLSchema#>
+PREFIX qudt: <http://qudt.org/schema/qudt/>
+PREFIX time: <http://www.w3.org/2006/time#>
+DELETE DATA { <hokkaido/plan> skos:prefLabel "北海道Society5.0推進計画"@ja } ;
+INSERT DATA { <hokkaido/plan> skos:prefLabel "北海道Society5.0推進計画" }

@@ -1,0 +1,38 @@
+"""The deck inside the bundled store (built and SHACL-validated by policykg.build)."""
+
+from __future__ import annotations
+
+import pytest
+from rdflib import Literal
+
+from policykg.namespaces import graph_name, sparql_prefixes
+
+from project_paths import DECK_FILE
+
+
+def test_store_holds_the_deck_graph(hokkaido_store, deck_graph) -> None:
+    g = graph_name(DECK_FILE.removesuffix(".txt"))
+    assert g in hokkaido_store.graph_names()
+    result = hokkaido_store.query("SELECT ?s ?p ?o WHERE { GRAPH ?g { ?s ?p ?o } }", bindings={"g": g})
+    assert len(result.rows) == len(deck_graph)
+
+
+def test_store_answers_from_the_deck(hokkaido_store) -> None:
+    q = sparql_prefixes() + """SELECT ?v WHERE { ?i skos:prefLabel ?l ; pk:hasTarget/qudt:numericValue ?v }"""
+    result = hokkaido_store.query(q, bindings={"l": Literal("温室効果ガスの排出量", lang="ja")})
+    assert [int(r["v"].toPython()) for r in result.rows] == [47_940_000]
+
+
+@pytest.mark.slow
+def test_deck_graph_has_no_shacl_results_at_all(deck_graph) -> None:
+    """Not even warnings (e.g. a guideline without pk:accompanies, a direction phase without a direction)."""
+    from rdflib import Graph
+
+    from policykg.graph import validation
+    from policykg.ontology import ontology_graph
+
+    union = Graph()
+    union += deck_graph
+    union += ontology_graph()
+    report = validation.validate(union)
+    assert report.conforms and report.violations == [], [validation.format_violation(v) for v in report.violations[:5]]

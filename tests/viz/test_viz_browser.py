@@ -1,0 +1,327 @@
+"""The network page in headless Chromium (Debian's /usr/bin/chromium, never a downloaded browser).
+
+Every test runs with all requests routed: anything not on 127.0.0.1 (or the file itself) is
+aborted and fails the test; console errors, page errors and dialogs (alert) fail it too.
+Screenshots land in artifacts/viz/ (gitignored).
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import threading
+import time
+from pathlib import Path
+from urllib.parse import urlparse
+
+import pytest
+import uvicorn
+
+from policykg.api.app import create_app
+from policykg.api.settings import Settings
+from policykg.namespaces import sparql_prefixes
+from policykg.viz.export import export_html
+from policykg.viz.filters import VizFilter
+from policykg.viz.kinds import NO_STATUS_COLOR, STATUSES
+from policykg.viz.layout import Layout
+from policykg.viz.model import build_network
+
+pytestmark = pytest.mark.browser
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--no-first-run"]
+ARTIFACTS = Path(__file__).resolve().parents[2] / "artifacts" / "viz"
+READY = "document.body.dataset.ready === '1'"
+ID = "https://w3id.org/policykg/id/"
+
+
+@pytest.fixture(scope="module")
+def browser():
+    if not Path(CHROMIUM).exists() and not shutil.which("chromium"):
+        if os.environ.get("POLICYKG_SKIP_BROWSER") == "1":
+            pytest.skip("POLICYKG_SKIP_BROWSER=1 and no chromium installed")
+        pytest.fail("headless Chromium is missing: run `apt-get install chromium` "
+                    "(or set POLICYKG_SKIP_BROWSER=1 to skip browser tests)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        instance = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield instance
+        instance.close()
+
+
+class LiveServer:
+    """uvicorn in a thread on 127.0.0.1 and a free port."""
+
+    def __init__(self, store) -> None:
+        self.sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        self.sock.bind(("127.0.0.1", 0))
+        self.url = f"http://127.0.0.1:{self.sock.getsockname()[1]}"
+        app = create_app(Settings(_env_file=None, query_workers=1), store=store)
+        self.server = uvicorn.Server(uvicorn.Config(app, log_level="warning", lifespan="on"))
+        self.thread = threading.Thread(target=self.server.run, kwargs={"sockets": [self.sock]}, daemon=True)
+
+    def __enter__(self) -> "LiveServer":
+        self.thread.start()
+        deadline = time.monotonic() + 15
+        while not self.server.started:
+            if time.monotonic() > deadline:
+                raise RuntimeError("uvicorn did not start")
+            time.sleep(0.02)
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.server.should_exit = True
+        self.thread.join(10)
+        self.sock.close()
+
+
+@pytest.fixture(scope="module")
+def mini_server(mini_store):
+    with LiveServer(mini_store) as server:
+        yield server
+
+
+@pytest.fixture(scope="module")
+def xss_server(xss_store):
+    with LiveServer(xss_store) as server:
+        yield server
+
+
+def wait_until(page, expression: str, timeout: float = 30.0) -> None:
+    """Poll a JS expression with page.evaluate: Playwright's wait_for_function compiles its predicate
+    with eval, which the page's CSP (rightly) forbids."""
+    deadline = time.monotonic() + timeout
+    while not page.evaluate(expression):
+        if time.monotonic() > deadline:
+            raise AssertionError(f"timed out waiting for {expression}")
+        time.sleep(0.05)
+
+
+class Watched:
+    """A page whose requests, console and dialogs are recorded; ``check()`` asserts all were clean."""
+
+    def __init__(self, browser) -> None:
+        self.context = browser.new_context(viewport={"width": 1400, "height": 900})
+        self.requests: list[str] = []
+        self.foreign: list[str] = []
+        self.errors: list[str] = []
+        self.dialogs: list[str] = []
+        self.context.route("**/*", self._route)
+        self.page = self.context.new_page()
+        self.page.on("console", lambda m: m.type == "error" and self.errors.append(m.text))
+        self.page.on("pageerror", lambda e: self.errors.append(str(e)))
+        self.page.on("dialog", self._dialog)
+
+    def _route(self, route) -> None:
+        url = route.request.url
+        self.requests.append(url)
+        parsed = urlparse(url)
+        if parsed.scheme in ("file", "data") or parsed.hostname == "127.0.0.1":
+            route.continue_()
+        else:
+            self.foreign.append(url)
+            route.abort()
+
+    def _dialog(self, dialog) -> None:
+        self.dialogs.append(dialog.message)
+        dialog.dismiss()
+
+    def open(self, url: str) -> "Watched":
+        self.page.goto(url)
+        wait_until(self.page, READY)
+        return self
+
+    def check(self) -> None:
+        assert self.requests, "no request recorded: routing is not active"
+        assert self.foreign == [], f"requests left localhost: {self.foreign}"
+        assert self.errors == [], f"console errors: {self.errors}"
+        assert self.dialogs == [], f"a dialog opened (script ran): {self.dialogs}"
+
+    def node_point(self, node_id: str) -> tuple[float, float]:
+        """Where the node is on screen: centre it, then getPositions + canvasToDOM + the canvas offset."""
+        point = self.page.evaluate(
+            """(id) => { const net = window.pkViz.network; net.focus(id, {scale: 1.5, animation: false});
+                         const p = net.getPositions([id])[id]; return net.canvasToDOM(p); }""", node_id)
+        box = self.page.locator("#pk-network canvas").bounding_box()
+        return box["x"] + point["x"], box["y"] + point["y"]
+
+    def click_node(self, node_id: str) -> None:
+        """A real mouse click at the node's on-screen position."""
+        self.page.mouse.click(*self.node_point(node_id))
+
+    def visible(self) -> int:
+        return int(self.page.evaluate("document.body.dataset.visibleNodes"))
+
+    def close(self) -> None:
+        self.context.close()
+
+
+@pytest.fixture()
+def watched(browser):
+    page = Watched(browser)
+    yield page
+    page.close()
+
+
+def sparql_count(store, classes: str) -> int:
+    query = sparql_prefixes() + f"SELECT (COUNT(DISTINCT ?s) AS ?n) WHERE {{ VALUES ?c {{ {classes} }} ?s a ?c }}"
+    return int(store.query(query).rows[0]["n"])
+
+
+@pytest.mark.parametrize("query, classes", [
+    ("kind=measure,direction", "pk:Measure pk:PolicyDirection"),
+    ("kind=indicator&layout=force", "pk:NumericIndicator pk:QualitativeIndicator"),
+])
+def test_served_page_draws_the_filtered_nodes(watched, mini_server, mini_store, query, classes):
+    expected = sparql_count(mini_store, classes)
+    watched.open(f"{mini_server.url}/viz?{query}")
+    assert watched.page.evaluate("window.pkViz.nodes.length") == expected
+    assert watched.visible() == expected
+    assert watched.page.evaluate("Object.keys(window.pkViz.network.getPositions()).length") == expected
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    watched.page.screenshot(path=str(ARTIFACTS / f"served-{query.split('&')[0].replace('=', '-')}.png"))
+    watched.check()
+
+
+def test_click_opens_panel_and_focus_shows_neighbourhood(watched, mini_server):
+    watched.open(f"{mini_server.url}/viz")
+    assert watched.page.locator("#pk-panel").is_hidden()
+    watched.click_node(ID + "testpref/measure/m-m1")
+    panel = watched.page.locator("#pk-panel")
+    panel.wait_for(state="visible")
+    assert watched.page.locator("#pk-panel-title").text_content() == "ICTを活用した鳥獣害対策"
+    assert watched.page.locator("#pk-panel-kind").text_content() == "主な取組"
+    text = panel.text_content()
+    assert "スライド 13" in text and "行 377" in text                      # source location
+    assert "人手による対応付け" in text and "鳥獣害対策にICTを使う" in text    # alignment evidence + rationale
+    assert panel.locator("a", has_text="詳細ページ").get_attribute("href") == "/id/testpref/measure/m-m1"
+    assert panel.locator("a", has_text="トレース").get_attribute("href") == "/api/measures/m-m1/trace"
+    watched.page.fill("#pk-hops", "1")
+    watched.page.click("#pk-focus")
+    assert watched.visible() == 3            # m-m1, its direction, its aligned national measure
+    watched.page.click("#pk-show-all")
+    assert watched.visible() == 18
+    watched.check()
+
+
+def test_search_is_width_and_space_tolerant_and_bilingual(watched, mini_server):
+    watched.open(f"{mini_server.url}/viz")
+    watched.page.fill("#pk-search-input", "ＩＣＴ を活用した　鳥獣害対策")
+    watched.page.press("#pk-search-input", "Enter")
+    wait_until(watched.page, "document.body.dataset.selected !== ''", 5)
+    assert watched.page.evaluate("document.body.dataset.selected") == ID + "testpref/measure/m-m1"
+    assert watched.page.evaluate("window.pkViz.network.getSelectedNodes()") == [ID + "testpref/measure/m-m1"]
+    watched.page.click("#pk-lang")
+    assert watched.page.locator("h1").text_content() == "Policy alignment network"
+    watched.page.fill("#pk-search-input", "living")
+    watched.page.click("#pk-search-button")
+    assert watched.page.evaluate("document.body.dataset.selected") == ID + "testpref/area/testpref-area-1"
+    assert watched.page.locator("#pk-panel-title").text_content() == "Living"
+    watched.page.fill("#pk-search-input", "no such thing")
+    watched.page.click("#pk-search-button")
+    assert watched.page.locator("#pk-search-result").text_content() == "No matching node"
+    watched.check()
+
+
+def test_client_side_filters(watched, mini_server):
+    watched.open(f"{mini_server.url}/viz")
+    colours = watched.page.evaluate("""(ids) => ids.map(id => window.pkViz.nodes.get(id).color.background)""",
+                                    [ID + "testpref/indicator/i-i1", ID + "testpref/indicator/i-i2"])
+    assert colours == [STATUSES["StatusOnTrack"][2], NO_STATUS_COLOR]    # assessed: status colour; else grey
+    dashed = watched.page.evaluate("window.pkViz.edges.get().filter(e => e.dashes).map(e => e.label).sort()")
+    assert dashed == ["0.42", "0.81"]                                     # inferred only, score as label
+    watched.page.uncheck("#pk-kind-measure")
+    assert watched.visible() == 15
+    watched.page.select_option("#pk-area", ID + "testpref/area/testpref-area-2")
+    # area 2 drops area-1-only local nodes: phases p1, p2, area 1, direction 1a, indicator i1
+    assert watched.visible() == 10
+    watched.page.click("#pk-reset")
+    assert watched.visible() == 18
+    watched.check()
+
+
+def test_hostile_labels_render_as_text_and_run_nothing(watched, xss_server):
+    watched.open(f"{xss_server.url}/viz")
+    page = watched.page
+    watched.click_node(ID + "xss/measure/m-img")
+    page.locator("#pk-panel").wait_for(state="visible")
+    assert page.locator("#pk-panel-title").text_content() == "<img src=x onerror=alert(1)>"
+    panel_text = page.locator("#pk-panel").text_content()
+    assert "<iframe src=//evil.example>" in panel_text                    # section, as text
+    assert "理由 <img src=y onerror=alert(6)>" in panel_text               # rationale, as text
+    page.fill("#pk-search-input", "<script>alert(2)</script>")
+    page.press("#pk-search-input", "Enter")
+    assert page.locator("#pk-panel-title").text_content() == "<script>alert(2)</script>"
+    page.click("#pk-lang")
+    page.fill("#pk-search-input", "onerror=alert(11)")
+    page.press("#pk-search-input", "Enter")
+    assert page.locator("#pk-panel-title").text_content() == "<img src=x onerror=alert(11)> en"
+    # hover: our own tooltip, text only
+    page.mouse.move(5, 5)
+    x, y = watched.node_point(ID + "xss/direction/xss-dir-1a")
+    page.mouse.move(x, y, steps=4)
+    wait_until(page, "document.getElementById('pk-tooltip').textContent.includes('alert(4)')", 5)
+    assert "</script><script>alert(4)</script>" in page.locator("#pk-tooltip").text_content()
+    assert page.locator("#pk-tooltip").is_visible()
+    dom = page.evaluate("""() => ({
+        scripts: document.scripts.length,
+        injected: document.querySelectorAll('img, svg, iframe, b, i, u').length,
+        tooltipChildren: document.getElementById('pk-tooltip').children.length,
+        panelLinks: [...document.querySelectorAll('#pk-panel a')].map(a => a.getAttribute('href')),
+    })""")
+    assert dom == {"scripts": 3, "injected": 0, "tooltipChildren": 0, "panelLinks": ["/id/xss/measure/m-img", "/api/measures/m-img/trace"]}
+    watched.check()
+
+
+def test_exported_file_works_from_disk(watched, mini_store, tmp_path):
+    out = tmp_path / "network.html"
+    summary = export_html(mini_store, out, viz_filter=VizFilter(), layout=Layout.force, lang="en")
+    assert summary.nodes == 18
+    watched.open(out.as_uri())
+    assert watched.page.evaluate("window.pkViz.nodes.length") == 18
+    assert watched.page.locator("h1").text_content() == "Policy alignment network"
+    watched.page.fill("#pk-search-input", "Digital infrastructure")
+    watched.page.press("#pk-search-input", "Enter")
+    assert watched.page.locator("#pk-panel-title").text_content() == "Digital infrastructure"
+    watched.click_node(ID + "testpref/area/testpref-area-2")
+    assert watched.page.locator("#pk-panel-title").text_content() == "Industry"
+    assert all(u.startswith("file://") for u in watched.requests)
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    watched.page.screenshot(path=str(ARTIFACTS / "exported-force.png"))
+    watched.check()
+
+
+@pytest.fixture(scope="module")
+def hokkaido_server(hokkaido_store):
+    with LiveServer(hokkaido_store) as server:
+        yield server
+
+
+def test_bundled_graph_in_the_browser(watched, hokkaido_server, hokkaido_store):
+    watched.open(f"{hokkaido_server.url}/viz")
+    total = watched.page.evaluate("window.pkViz.nodes.length")
+    assert total == len(build_network(hokkaido_store)["nodes"])
+    watched.page.fill("#pk-search-input", "ＩＣＴを活用した 鳥獣害対策")
+    watched.page.press("#pk-search-input", "Enter")
+    assert watched.page.locator("#pk-panel-title").text_content() == "ICTを活用した鳥獣害対策"
+    assert "行 377" in watched.page.locator("#pk-panel").text_content()   # deck line of the measure
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    watched.page.screenshot(path=str(ARTIFACTS / "hokkaido-hierarchical.png"))
+    watched.check()
+
+
+def test_bundled_graph_area_filter_in_the_browser(watched, hokkaido_server):
+    watched.open(f"{hokkaido_server.url}/viz?area=暮らし&kind=measure&layout=force")
+    assert watched.visible() == 13          # slide 13: the measures of (1) 暮らし
+    watched.check()
+
+
+def test_served_focus_selects_the_node(watched, mini_server):
+    watched.open(f"{mini_server.url}/viz?focus=暮らし&hops=1&lang=en")
+    assert watched.page.evaluate("document.body.dataset.selected") == ID + "testpref/area/testpref-area-1"
+    assert watched.page.locator("#pk-panel-title").text_content() == "Living"
+    assert watched.visible() == 5        # the area, its plan, its direction and both phases
+    watched.check()

@@ -1,0 +1,356 @@
+/* policykg network page. Reads the model from #pk-data, draws it with vis-network, and wires
+ * search, filters, legend, language switch, tooltip and the details panel.
+ * Security: every DOM write uses textContent or createElement; no HTML strings, no node "title"
+ * (vis would render it as HTML), links only to site-relative or http(s) URLs.
+ */
+(function () {
+  "use strict";
+
+  var timings = { start: performance.now() };
+  var data = JSON.parse(document.getElementById("pk-data").textContent);
+  timings.parsed = performance.now();
+  var legend = data.legend;
+  var state = { lang: data.lang, focusSet: null, selected: null };
+  var kindStyle = {}, statusInfo = {}, relInfo = {}, evidenceInfo = {};
+  legend.kinds.forEach(function (k) { kindStyle[k.key] = k; });
+  legend.statuses.forEach(function (s) { statusInfo[s.key] = s; });
+  legend.relations.forEach(function (r) { relInfo[r.key] = r; });
+  legend.evidence.forEach(function (e) { evidenceInfo[e.key] = e; });
+
+  var byId = {}, adjacency = {}, edgeById = {};
+  var hiddenNode = {}, hiddenEdge = {};   // what vis currently hides, so filters send only changes
+  data.nodes.forEach(function (n) { byId[n.id] = n; adjacency[n.id] = []; });
+  data.edges.forEach(function (e) {
+    edgeById[e.id] = e;
+    if (adjacency[e.from]) { adjacency[e.from].push(e); }
+    if (adjacency[e.to]) { adjacency[e.to].push(e); }
+  });
+
+  function $(id) { return document.getElementById(id); }
+  function t(key) { return data.ui[state.lang][key] || data.ui.ja[key] || key; }
+  function named(info, key) { return info ? (info[state.lang] || info.ja) : key; }
+  function label(n) { return (state.lang === "en" && n.label.en) || n.label.ja; }
+  function short(text) { return text.length > 28 ? text.slice(0, 27) + "…" : text; }
+  function el(tag, text, className) {
+    var x = document.createElement(tag);
+    if (text !== undefined && text !== null) { x.textContent = String(text); }
+    if (className) { x.className = className; }
+    return x;
+  }
+  function safeHref(url) { return typeof url === "string" && /^(\/(?!\/)|https?:\/\/)/.test(url) ? url : null; }
+  function normalize(text) { return String(text).normalize("NFKC").replace(/[\s\u3000]+/g, "").toLowerCase(); }
+
+  function nodeColor(n) {
+    if (n.kind === "indicator") { return n.status && statusInfo[n.status] ? statusInfo[n.status].color : legend.noStatusColor; }
+    return kindStyle[n.kind].color;
+  }
+  function visNode(n) {
+    var color = nodeColor(n);
+    var v = {
+      id: n.id, label: short(label(n)), shape: kindStyle[n.kind].shape, level: n.level,
+      color: { background: color, border: "#2c3e50", highlight: { background: color, border: "#000000" } },
+      font: { color: ["box", "ellipse", "database"].indexOf(kindStyle[n.kind].shape) >= 0 ? "#ffffff" : "#1c2833" }
+    };
+    if (n.x !== undefined) { v.x = n.x; v.y = n.y; }
+    return v;
+  }
+  function visEdge(e) {
+    var inferred = e.ev === "inferred";
+    var rel = relInfo[e.rel];
+    return {
+      id: e.id, from: e.from, to: e.to, dashes: inferred,
+      label: inferred && e.score !== null && e.score !== undefined ? e.score.toFixed(2) : undefined,
+      width: e.ev === "structure" ? 1 : (data.large ? 1.5 : 2.5),
+      color: { color: rel ? rel.color : "#2874a6", highlight: "#000000" }
+    };
+  }
+
+  var nodes = new vis.DataSet(data.nodes.map(visNode));
+  var edges = new vis.DataSet(data.edges.map(visEdge));
+  var network = new vis.Network($("pk-network"), { nodes: nodes, edges: edges }, data.options);
+  timings.network = performance.now();
+
+  function markReady() {
+    if (document.body.dataset.ready === "1") { return; }
+    network.setOptions({ physics: false });
+    document.body.dataset.ready = "1";
+    window.pkViz.readyAt = timings.ready = performance.now();
+    if (data.focus && byId[data.focus]) { select(data.focus); }
+  }
+  if (data.options.physics && data.options.physics.enabled) {
+    network.once("stabilizationIterationsDone", markReady);
+    network.once("stabilized", markReady);
+  } else {
+    network.once("afterDrawing", markReady);
+  }
+
+  /* ---------- tooltip (our own element, text only) ---------- */
+  var tooltip = $("pk-tooltip");
+  function showTooltip(text, pointer) {
+    var box = $("pk-network").getBoundingClientRect();
+    tooltip.textContent = text;
+    tooltip.style.left = (box.left + pointer.x + 14) + "px";
+    tooltip.style.top = (box.top + pointer.y + 14) + "px";
+    tooltip.hidden = false;
+  }
+  network.on("hoverNode", function (p) {
+    var n = byId[p.node];
+    showTooltip(label(n) + "\n" + named(kindStyle[n.kind], n.kind), p.pointer.DOM);
+  });
+  network.on("hoverEdge", function (p) {
+    var e = edgeById[p.edge];
+    var text = named(relInfo[e.rel], e.rel) + " — " + named(evidenceInfo[e.ev], e.ev);
+    if (e.score !== null && e.score !== undefined) { text += "\n" + t("score") + ": " + e.score.toFixed(2); }
+    showTooltip(text, p.pointer.DOM);
+  });
+  network.on("blurNode", function () { tooltip.hidden = true; });
+  network.on("blurEdge", function () { tooltip.hidden = true; });
+  network.on("dragStart", function () { tooltip.hidden = true; });
+
+  /* ---------- details panel ---------- */
+  var panel = $("pk-panel");
+  function section(title) { panel.appendChild(el("h3", title)); var ul = el("ul"); panel.appendChild(ul); return ul; }
+  function nodeButton(id) {
+    var b = el("button", label(byId[id]), "pk-link-button");
+    b.type = "button";
+    b.addEventListener("click", function () { select(id); });
+    return b;
+  }
+  function link(text, url) {
+    var href = safeHref(url);
+    if (!href) { return null; }
+    var a = el("a", text); a.href = href; a.rel = "noopener";
+    return a;
+  }
+  function renderPanel() {
+    var n = state.selected && byId[state.selected];
+    panel.replaceChildren();
+    if (!n) { panel.hidden = true; return; }
+    panel.hidden = false;
+    var close = el("button", t("close"), "pk-link-button"); close.type = "button"; close.id = "pk-panel-close";
+    close.addEventListener("click", function () { state.selected = null; network.unselectAll(); renderPanel(); });
+    panel.appendChild(close);
+    var title = el("h2", label(n)); title.id = "pk-panel-title"; panel.appendChild(title);
+    var badge = el("span", named(kindStyle[n.kind], n.kind), "pk-kind-badge");
+    badge.style.background = kindStyle[n.kind].color; badge.id = "pk-panel-kind";
+    panel.appendChild(badge);
+    var other = state.lang === "en" ? n.label.ja : n.label.en;
+    if (other && other !== label(n)) { panel.appendChild(el("p", t("otherLabel") + ": " + other, "pk-muted")); }
+    if (n.alt.length) { var alts = section(t("altLabels")); n.alt.forEach(function (a) { alts.appendChild(el("li", a)); }); }
+    if (n.kind === "indicator") {
+      var st = section(t("status"));
+      st.appendChild(el("li", n.status && statusInfo[n.status] ? named(statusInfo[n.status], n.status) : t("noStatus")));
+    }
+    if (n.loc.length) {
+      var src = section(t("source"));
+      n.loc.forEach(function (l) {
+        var parts = [];
+        if (l.slide !== null) { parts.push(t("slide") + " " + l.slide); }
+        if (l.section) { parts.push(l.section); }
+        if (l.line !== null) { parts.push(t("line") + " " + l.line); }
+        src.appendChild(el("li", parts.join(" / ")));
+      });
+    }
+    var aligned = adjacency[n.id].filter(function (e) { return e.ev !== "structure"; });
+    if (aligned.length) {
+      var al = section(t("alignments"));
+      aligned.forEach(function (e) {
+        var li = el("li");
+        var otherId = e.from === n.id ? e.to : e.from;
+        li.appendChild(el("span", (e.from === n.id ? "→ " : "← ")));
+        if (byId[otherId]) { li.appendChild(nodeButton(otherId)); }
+        var meta = named(relInfo[e.rel], e.rel) + " / " + named(evidenceInfo[e.ev], e.ev);
+        if (e.score !== null && e.score !== undefined) { meta += " / " + t("score") + " " + e.score.toFixed(2); }
+        li.appendChild(el("div", meta, "pk-muted"));
+        var why = e.rationale && (e.rationale[state.lang] || e.rationale.ja || e.rationale.en);
+        if (why) { li.appendChild(el("div", t("rationale") + ": " + why)); }
+        al.appendChild(li);
+      });
+    }
+    var structural = adjacency[n.id].filter(function (e) { return e.ev === "structure"; });
+    if (structural.length) {
+      var con = section(t("connections"));
+      structural.slice(0, 50).forEach(function (e) {
+        var otherId = e.from === n.id ? e.to : e.from;
+        var li = el("li", named(relInfo[e.rel], e.rel) + (e.from === n.id ? " → " : " ← "));
+        li.appendChild(nodeButton(otherId));
+        con.appendChild(li);
+      });
+    }
+    var links = [link(t("entityPage"), n.url), link(t("trace"), n.trace), link(t("supporters"), n.supporters)]
+      .filter(function (a) { return a; });
+    if (links.length) { var ls = section(t("links")); links.forEach(function (a) { var li = el("li"); li.appendChild(a); ls.appendChild(li); }); }
+    var actions = el("div", null, "pk-actions");
+    var hops = el("input"); hops.type = "number"; hops.min = "0"; hops.max = "6"; hops.value = "1"; hops.id = "pk-hops";
+    hops.setAttribute("aria-label", t("hops"));
+    var focusBtn = el("button", t("focus")); focusBtn.type = "button"; focusBtn.id = "pk-focus";
+    focusBtn.addEventListener("click", function () { focusOn(n.id, parseInt(hops.value, 10) || 0); });
+    var allBtn = el("button", t("showAll")); allBtn.type = "button"; allBtn.id = "pk-show-all";
+    allBtn.addEventListener("click", function () { state.focusSet = null; applyFilters(); });
+    actions.appendChild(el("span", t("hops"))); actions.appendChild(hops); actions.appendChild(focusBtn); actions.appendChild(allBtn);
+    panel.appendChild(actions);
+  }
+
+  function select(id) {
+    if (!byId[id]) { return; }
+    if (hiddenNode[id]) { state.focusSet = null; resetControls(); applyFilters(); }
+    state.selected = id;
+    document.body.dataset.selected = id;
+    network.selectNodes([id]);
+    network.focus(id, { scale: Math.max(network.getScale(), 0.8), animation: false });
+    renderPanel();
+  }
+  network.on("click", function (p) {
+    if (p.nodes.length) { select(p.nodes[0]); }
+  });
+
+  /* ---------- focus: n-hop neighbourhood ---------- */
+  function neighbourhood(id, hops) {
+    var seen = {}; seen[id] = true;
+    var frontier = [id];
+    for (var i = 0; i < hops; i++) {
+      var next = [];
+      frontier.forEach(function (cur) {
+        adjacency[cur].forEach(function (e) {
+          var other = e.from === cur ? e.to : e.from;
+          if (!seen[other] && byId[other]) { seen[other] = true; next.push(other); }
+        });
+      });
+      frontier = next;
+    }
+    return seen;
+  }
+  function focusOn(id, hops) {
+    state.focusSet = neighbourhood(id, hops);
+    applyFilters();
+    network.fit({ nodes: Object.keys(state.focusSet), animation: false });
+  }
+
+  /* ---------- filters ---------- */
+  function fillSelect(box, items) {
+    var current = box.value;
+    box.replaceChildren();
+    var all = el("option", t("all")); all.value = ""; box.appendChild(all);
+    items.forEach(function (n) { var o = el("option", label(n)); o.value = n.id; box.appendChild(o); });
+    box.value = current;
+  }
+  function checkboxes(container, items, prefix) {
+    container.replaceChildren();
+    items.forEach(function (item) {
+      var lab = el("label", null, "pk-check");
+      var box = el("input"); box.type = "checkbox"; box.checked = true; box.value = item.key; box.id = prefix + item.key;
+      box.addEventListener("change", applyFilters);
+      lab.appendChild(box); lab.appendChild(el("span", " " + named(item, item.key)));
+      container.appendChild(lab);
+    });
+  }
+  function checkedSet(container) {
+    var set = {};
+    container.querySelectorAll("input:checked").forEach(function (b) { set[b.value] = true; });
+    return set;
+  }
+  function buildControls() {
+    var keep = { kinds: checkedSet($("pk-kinds")), ev: checkedSet($("pk-evidence")) };
+    var presentKinds = {};
+    data.nodes.forEach(function (n) { presentKinds[n.kind] = true; });
+    checkboxes($("pk-kinds"), legend.kinds.filter(function (k) { return presentKinds[k.key]; }), "pk-kind-");
+    checkboxes($("pk-evidence"), legend.evidence.filter(function (e) { return e.key !== "structure"; }), "pk-ev-");
+    restore($("pk-kinds"), keep.kinds); restore($("pk-evidence"), keep.ev);
+    fillSelect($("pk-plan"), data.nodes.filter(function (n) { return n.kind === "plan"; }));
+    fillSelect($("pk-area"), data.nodes.filter(function (n) { return n.kind === "area"; }));
+  }
+  function restore(container, set) {
+    if (!Object.keys(set).length) { return; }
+    container.querySelectorAll("input").forEach(function (b) { b.checked = !!set[b.value]; });
+  }
+  function resetControls() {
+    document.querySelectorAll("#pk-controls input[type=checkbox]").forEach(function (b) { b.checked = true; });
+    $("pk-plan").value = ""; $("pk-area").value = ""; $("pk-min-score").value = "0";
+  }
+  function applyFilters() {
+    var kinds = checkedSet($("pk-kinds")), evs = checkedSet($("pk-evidence"));
+    var plan = $("pk-plan").value, area = $("pk-area").value;
+    var minScore = parseFloat($("pk-min-score").value) || 0;
+    var visible = {}, nodeUpdates = [], edgeUpdates = [], shownNodes = 0, shownEdges = 0;
+    data.nodes.forEach(function (n) {
+      var ok = kinds[n.kind] &&
+        (!plan || n.id === plan || n.plans.indexOf(plan) >= 0) &&
+        (!area || !n.areas.length || n.areas.indexOf(area) >= 0) &&
+        (!state.focusSet || state.focusSet[n.id]);
+      if (ok) { visible[n.id] = true; shownNodes++; }
+      if (!ok !== !!hiddenNode[n.id]) { hiddenNode[n.id] = !ok; nodeUpdates.push({ id: n.id, hidden: !ok }); }
+    });
+    data.edges.forEach(function (e) {
+      var ok = visible[e.from] && visible[e.to] &&
+        (e.ev === "structure" || (evs[e.ev] && (e.ev !== "inferred" || (e.score || 0) >= minScore)));
+      if (ok) { shownEdges++; }
+      if (!ok !== !!hiddenEdge[e.id]) { hiddenEdge[e.id] = !ok; edgeUpdates.push({ id: e.id, hidden: !ok }); }
+    });
+    // Only changed items go to vis: a full update of 20,000 nodes costs seconds.
+    if (nodeUpdates.length) { nodes.update(nodeUpdates); }
+    if (edgeUpdates.length) { edges.update(edgeUpdates); }
+    $("pk-count").textContent = t("shown") + ": " + shownNodes + " " + t("nodes") + " / " + shownEdges + " " + t("edges");
+    document.body.dataset.visibleNodes = String(shownNodes);
+  }
+  ["pk-plan", "pk-area", "pk-min-score"].forEach(function (id) { $(id).addEventListener("change", applyFilters); });
+  $("pk-reset").addEventListener("click", function () { state.focusSet = null; resetControls(); applyFilters(); });
+
+  /* ---------- legend ---------- */
+  function renderLegend() {
+    var box = $("pk-legend");
+    box.replaceChildren();
+    function row(color, text, line, dashed) {
+      var r = el("div", null, "pk-legend-row");
+      var sw = el("span", null, line ? "pk-line" : "pk-swatch");
+      if (line) { sw.style.borderTopColor = color; sw.style.borderTopStyle = dashed ? "dashed" : "solid"; }
+      else { sw.style.background = color; }
+      r.appendChild(sw); r.appendChild(el("span", text)); box.appendChild(r);
+    }
+    box.appendChild(el("h3", t("kinds")));
+    legend.kinds.forEach(function (k) { row(k.color, named(k, k.key) + " (" + k.shape + ")", false, false); });
+    box.appendChild(el("h3", t("evidence")));
+    legend.evidence.forEach(function (e) { row("#566573", named(e, e.key), true, e.dashes); });
+    box.appendChild(el("h3", t("relations")));
+    legend.relations.forEach(function (r) { row(r.color, named(r, r.key), true, false); });
+    box.appendChild(el("h3", t("statuses")));
+    legend.statuses.forEach(function (s) { row(s.color, named(s, s.key), false, false); });
+    row(legend.noStatusColor, t("noStatus"), false, false);
+  }
+
+  /* ---------- search ---------- */
+  function search(query) {
+    var q = normalize(query);
+    var result = $("pk-search-result");
+    if (!q) { result.textContent = ""; return []; }
+    var exact = [], partial = [];
+    data.nodes.forEach(function (n) {
+      if (n.search.indexOf(q) >= 0) { exact.push(n); }
+      else if (n.search.some(function (k) { return k.indexOf(q) >= 0; })) { partial.push(n); }
+    });
+    var hits = exact.length ? exact : partial;
+    result.replaceChildren();
+    if (!hits.length) { result.textContent = t("noMatch"); return []; }
+    select(hits[0].id);
+    if (hits.length > 1) {
+      result.appendChild(el("span", t("candidates") + " " + hits.length + ": "));
+      hits.slice(0, 8).forEach(function (n) { result.appendChild(nodeButton(n.id)); result.appendChild(el("span", " ")); });
+    }
+    return hits.map(function (n) { return n.id; });
+  }
+  $("pk-search").addEventListener("submit", function (ev) { ev.preventDefault(); search($("pk-search-input").value); });
+
+  /* ---------- language ---------- */
+  function applyLanguage() {
+    document.documentElement.lang = state.lang;
+    document.querySelectorAll("[data-i18n]").forEach(function (x) { x.textContent = t(x.dataset.i18n); });
+    document.querySelectorAll("[data-i18n-placeholder]").forEach(function (x) { x.placeholder = t(x.dataset.i18nPlaceholder); });
+    document.title = t("title");
+    nodes.update(data.nodes.map(function (n) { return { id: n.id, label: short(label(n)) }; }));
+    buildControls(); renderLegend(); renderPanel(); applyFilters();
+  }
+  $("pk-lang").addEventListener("click", function () { state.lang = state.lang === "ja" ? "en" : "ja"; applyLanguage(); });
+
+  window.pkViz = { network: network, nodes: nodes, edges: edges, data: data, select: select, search: search,
+                   focusOn: focusOn, readyAt: null, timings: timings };
+  buildControls(); renderLegend(); applyFilters();
+}());
