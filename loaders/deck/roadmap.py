@@ -6,6 +6,11 @@ paragraphs holds, per area, a bold goal then the phases. Phases are separated by
 labels may contain spaces, so each paragraph is segmented by matching token spans against the
 area's direction labels (dynamic programming on bigram similarity × length). ``X → Y`` is a
 transition; an X that matches no direction is the initial (COVID-era) focus.
+
+A row (field) corresponds to the direction of its area whose wording contains the field's wording
+(「マイナンバー制度」 → 「マイナンバー制度の円滑な運用と…」): most of the row label's character bigrams
+occur in the direction label. Rows such as 「教育」 whose words no direction repeats stay unlinked;
+the gap query reports them.
 """
 
 from __future__ import annotations
@@ -19,13 +24,15 @@ from policykg.ids import digest, entity_iri
 from policykg.loaders.deck.cells import clean_label, paragraphs, tidy
 from policykg.loaders.deck.emit import Emitter
 from policykg.loaders.deck.local_plan import Area, Direction, LocalStructure, area_iri, direction_iri
-from policykg.loaders.deck.match import best_match, segment_labels
+from policykg.loaders.deck.match import best_match, bigrams, segment_labels
 from policykg.loaders.deck.segment import Deck, heading_of
 from policykg.loaders.values import Interval, fiscal_year_instant
 from policykg.namespaces import PK, XSD
 
 _YEAR = re.compile(r"(?<!\d)(\d{4})(?!\d)")
 _ARROW = re.compile(r"\s*(?:→|⇒|->)\s*")
+ROW_COVERAGE = 0.8
+"""Share of a row label's bigrams a direction label must contain for the row to correspond to it."""
 
 
 @dataclass
@@ -141,6 +148,19 @@ def segment_phases(tokens: list[str], directions: list[Direction], *, allow_unma
     return [Phase(label, match) for label, match in spans]
 
 
+def row_directions(label: str, directions: list[Direction]) -> list[Direction]:
+    """Directions whose wording contains the row's (best coverage, ties kept; none below ROW_COVERAGE).
+
+    >>> d = [Direction(3, "a", "利用者視点でのデジタル化の推進", 1), Direction(3, "b", "マイナンバー制度の円滑な運用", 1)]
+    >>> [x.notation for x in row_directions("利用者視点のデジタル化", d)], row_directions("教育", d)
+    (['3a'], [])
+    """
+    row = bigrams(label)
+    scored = [(len(row & bigrams(d.label)) / len(row), d) for d in directions]
+    best = max((score for score, _ in scored), default=0.0)
+    return [d for score, d in scored if score >= ROW_COVERAGE and score == best]
+
+
 def emit_roadmap(em: Emitter, roadmap: Roadmap, jur: str, plan: URIRef) -> None:
     """Roadmap, rows, phases (with pk:correspondsTo) and transitions; direction variants as altLabels."""
     base = f"{jur}-roadmap"
@@ -154,6 +174,8 @@ def emit_roadmap(em: Emitter, roadmap: Roadmap, jur: str, plan: URIRef) -> None:
         em.add(row, PK.area, area_iri(jur, area.number))
         em.add(row, PK.ordinal, Literal(k, datatype=XSD.integer))
         em.add(r, PK.hasRow, row)
+        for direction in row_directions(label, area.directions):
+            em.add(row, PK.correspondsTo, direction_iri(jur, direction.notation))
     for block in roadmap.blocks:
         a = area_iri(jur, block.area.number)
         em.locate(a, block.line)

@@ -104,3 +104,81 @@ def test_recorded_suggestions_are_inferred_and_only_shown_on_request(store_copy)
     inferred = [s for s in with_inferred["supports"] if s["evidence"] == "inferred"]
     assert len(inferred) == 2 and all(isinstance(s["score"], float) for s in inferred)
     assert with_inferred["supports"][: len(plain["supports"])] == plain["supports"]
+
+
+# --- issue 3: evaluation figures and metric arithmetic ------------------------------------------
+
+SHIPPED = {  # docs/alignment.md, "Evaluation": the bundled graph, 37 measures with 55 gold links
+    "sudachi": (0.5135, 0.6622, 0.7387, 0.6394),
+    "ngram": (0.4595, 0.4955, 0.5946, 0.5573),
+    "bm25-sudachi": (0.4054, 0.5676, 0.6261, 0.5636),
+    "bm25-ngram": (0.5135, 0.4955, 0.5676, 0.5873),
+    "fusion": (0.5135, 0.6486, 0.7387, 0.6335),
+}
+
+
+def test_evaluation_reproduces_the_documented_table(hokkaido_store):
+    """The figures in docs/alignment.md are what `policykg align evaluate` computes (to 4 places).
+
+    The issue's target, recall@5 ≥ 0.8, is not met (best 0.7387); docs/alignment.md records what was
+    tried. A change that moves any figure must update this table and the doc together.
+    """
+    result = evaluate_methods(hokkaido_store)["methods"]
+    got = {name: (m["precision@1"], m["recall@3"], m["recall@5"], m["mrr"]) for name, m in result.items()}
+    assert got == {name: pytest.approx(v, abs=1e-4) for name, v in SHIPPED.items()}
+
+
+def test_metrics_edge_cases_by_hand():
+    gold = {
+        "hit-first": {"a"},
+        "two-gold-one-late": {"b", "c"},   # b at rank 2, c at rank 6 (outside top 5)
+        "missing": {"d"},                  # d never ranked: contributes 0 everywhere
+        "no-ranking": {"e"},               # measure absent from the rankings
+        "unlinked": set(),                 # no gold: not scored at all
+    }
+    ranked = {
+        "hit-first": ["a"],                # shorter than 3 and 5: still full recall
+        "two-gold-one-late": ["x", "b", "y", "z", "w", "c"],
+        "missing": ["x", "y"],
+        "unlinked": ["a", "b"],
+    }
+    m = metrics(ranked, gold)
+    assert (m["measures"], m["links"]) == (4, 5)
+    assert m["precision@1"] == round(1 / 4, 4)
+    assert m["recall@3"] == round((1 + 0.5 + 0 + 0) / 4, 4)
+    assert m["recall@5"] == round((1 + 0.5 + 0 + 0) / 4, 4)
+    assert m["mrr"] == round((1 + 1 / 2 + 0 + 0) / 4, 4)
+    assert metrics({"m": ["a"]}, {}) == {"measures": 0, "links": 0, "precision@1": 0.0, "recall@3": 0.0,
+                                         "recall@5": 0.0, "mrr": 0.0}
+
+
+def test_evaluate_texts_on_a_tiny_hand_made_graph():
+    """Texts → ranking → metrics end to end, with answers a reader can check by eye."""
+    from rdflib import URIRef
+
+    from policykg.graph.analysis.evaluate import evaluate_texts
+
+    ex = "https://example.org/"
+    measures = {
+        URIRef(ex + "m-kanko"): [("label", "観光DXの推進")],
+        URIRef(ex + "m-nogyo"): [("label", "スマート農業の推進")],
+        URIRef(ex + "m-none"): [("label", "道庁テレワーク")],
+    }
+    nationals = {
+        URIRef(ex + "n-kanko"): [("label", "観光DX")],
+        URIRef(ex + "n-nogyo"): [("label", "スマート農業")],
+        URIRef(ex + "n-kyoiku"): [("label", "教育の充実")],
+    }
+    gold = {
+        URIRef(ex + "m-kanko"): {URIRef(ex + "n-kanko")},
+        # the second gold item shares no wording with the measure: it ranks last (3rd of 3)
+        URIRef(ex + "m-nogyo"): {URIRef(ex + "n-nogyo"), URIRef(ex + "n-kyoiku")},
+    }
+    result = evaluate_texts(measures, nationals, gold, [METHODS["fusion"], METHODS["sudachi"]])
+    for name in ("fusion", "sudachi"):
+        m = result["methods"][name]
+        assert (m["measures"], m["links"]) == (2, 3)
+        assert m["precision@1"] == 1.0
+        assert m["recall@3"] == m["recall@5"] == 1.0      # 3 candidates only: everything is in the top 3
+        assert m["mrr"] == 1.0
+    assert result["unlinked_measures"] == [ex + "m-none"] and result["measures_total"] == 3

@@ -22,6 +22,28 @@ def test_roadmap_rows(q) -> None:
     assert [(a, l) for _, a, l in rows] == ROWS and [r[0] for r in rows] == list(range(1, 14))
 
 
+# Each field against the directions of its area (slides 13–17), worked out by reading both:
+# a field corresponds where a direction's wording contains it.
+ROW_DIRECTIONS = {
+    "医療・福祉": {"1a"}, "教育": set(), "地域生活": set(),
+    "農林水産業": {"2a"}, "地場産業": set(), "研究開発": {"2c"},
+    "利用者視点のデジタル化": {"3a"}, "マイナンバー制度": {"3b"},
+    "オープンデータの推進": {"4a"}, "データの利活用": {"4a", "4b"},
+    "情報通信基盤の整備": {"5a"}, "セキュリティ対策": {"5b"}, "デジタル人材の育成・確保": {"5c"},
+}
+
+
+def test_roadmap_rows_correspond_to_the_directions_that_repeat_their_wording(q) -> None:
+    rows = q("""SELECT ?l ?n WHERE { ?row a pk:RoadmapRow ; skos:prefLabel ?l .
+             OPTIONAL { ?row pk:correspondsTo/skos:notation ?n } }""")
+    found: dict[str, set[str]] = {}
+    for label, notation in rows:
+        found.setdefault(str(label), set())
+        if notation is not None:
+            found[str(label)].add(str(notation))
+    assert found == ROW_DIRECTIONS
+
+
 def test_roadmap_period_and_plan_period(q) -> None:
     for path in ("?x a pk:Roadmap ; pk:period ?i", "?x a pk:LocalPlan ; pk:planPeriod ?i"):
         rows = q(f"SELECT ?b ?e WHERE {{ {path} . ?i time:hasBeginning/time:inXSDDate ?b ; time:hasEnd/time:inXSDDate ?e }}")
