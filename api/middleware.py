@@ -96,3 +96,21 @@ class SecurityHeadersMiddleware:
             await send(message)
 
         await self.app(scope, receive, with_headers)
+
+
+class DefaultLangMiddleware:
+    """Makes the server's ``default_lang`` the default of every link built while answering a request
+    (:func:`policykg.api.urls.using_default_lang`), so ``?lang=`` is left out exactly for that language."""
+
+    def __init__(self, app: ASGIApp, default_lang: str) -> None:
+        self.app = app
+        self.default_lang = default_lang
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        from policykg.api.urls import using_default_lang
+
+        with using_default_lang(self.default_lang):
+            await self.app(scope, receive, send)

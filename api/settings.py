@@ -31,6 +31,7 @@ class Settings(BaseSettings):
     allow_service: bool = Field(False, description="Allow SPARQL SERVICE (federated queries fetch from the network). Off by default.")
     allow_load: bool = Field(False, description="Allow SPARQL LOAD (fetches from the network). Off by default.")
     result_cache_size: int = Field(256, ge=0, description="Finished /sparql answers kept in memory for repeats until the next write; 0 turns the cache off.")
+    api_cache_size: int = Field(1024, ge=0, description="JSON API answers (lists, pages, search, trace, entity RDF) kept per store generation; 0 turns the cache off.")
     query_workers: int = Field(1, ge=1, description="Query worker processes that can be killed on timeout; each holds a copy of the data.")
     access_log: bool = Field(False, description="Log every request (uvicorn access log).")
     default_lang: str = Field("ja", description="Language of pages when ?lang= is not given (ja or en).")

@@ -7,6 +7,9 @@ Entity IRIs ``https://w3id.org/policykg/id/<path>`` are served at ``/id/<path>``
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from functools import lru_cache
 from importlib import resources
 from urllib.parse import quote, urlencode
@@ -16,7 +19,36 @@ from rdflib import URIRef
 from policykg.namespaces import ID
 
 DEFAULT_LANG = "ja"
+"""The built-in default language; a server may configure another (``default_lang``, see below)."""
 LANGS = ("ja", "en")
+
+_default_lang: ContextVar[str] = ContextVar("policykg_default_lang", default=DEFAULT_LANG)
+"""The default language of the app answering the current request (``Settings.default_lang``).
+
+Links leave ``?lang=`` out exactly when the language is this default: with ``default_lang=en`` an
+English page links without ``lang`` and a Japanese one keeps ``lang=ja`` (it would otherwise fall
+back to English). Set per request by ``DefaultLangMiddleware``; outside a request it is ``ja``.
+"""
+
+
+def default_lang() -> str:
+    """The default page language in effect (``ja`` unless the server configures ``en``)."""
+    return _default_lang.get()
+
+
+@contextmanager
+def using_default_lang(lang: str) -> Iterator[None]:
+    """Build links for a server whose default language is ``lang`` (tests and the middleware).
+
+    >>> with using_default_lang("en"):
+    ...     page_url("measures", "en"), page_url("measures", "ja")
+    ('/measures', '/measures?lang=ja')
+    """
+    token = _default_lang.set(lang if lang in LANGS else DEFAULT_LANG)
+    try:
+        yield
+    finally:
+        _default_lang.reset(token)
 
 PAGES = {
     "home": "/",
@@ -55,7 +87,12 @@ def with_query(path: str, params: dict[str, object]) -> str:
 
 
 def _lang_param(lang: str | None) -> str | None:
-    return lang if lang and lang != DEFAULT_LANG else None
+    return lang if lang and lang != _default_lang.get() else None
+
+
+def lang_param_value(lang: str | None) -> str | None:
+    """The ``lang`` query value a link needs for ``lang`` (``None`` = leave it out: the default)."""
+    return _lang_param(lang)
 
 
 def page_url(name: str, lang: str | None = None, **params: object) -> str:
@@ -148,7 +185,7 @@ def static_url(name: str) -> str:
 
 
 __all__ = [
-    "DEFAULT_LANG", "LANGS", "PAGES", "API", "RDF_SUFFIXES", "with_query", "page_url", "api_url", "is_entity",
+    "DEFAULT_LANG", "LANGS", "default_lang", "using_default_lang", "lang_param_value", "PAGES", "API", "RDF_SUFFIXES", "with_query", "page_url", "api_url", "is_entity",
     "entity_path", "iri_from_path", "entity_url", "rdf_url", "measure_api_url", "trace_url",
     "supporters_url", "viz_url", "query_api_url", "sparql_url", "static_url",
 ]

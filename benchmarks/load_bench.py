@@ -1,8 +1,10 @@
 """Load benchmark: ``policykg serve`` on loopback under ``wrk`` (50 connections, 30 s per target).
 
-Targets: a simple SELECT on ``/sparql`` (GET) and ``/api/measures`` (skipped with a note when the route
-is missing). Reports p50/p99 latency, requests/s and errors per target, plus the engine's own time for
-the same SELECT measured in-process, and the API/engine ratio. Writes ``benchmarks/results/load.md``.
+Targets: a simple SELECT on ``/sparql`` (GET) and ``/api/measures``, each with the server's answer caches
+on (the default) and off (``POLICYKG_RESULT_CACHE_SIZE=0``, ``POLICYKG_API_CACHE_SIZE=0``), plus a 404
+floor. Reports p50/p99 latency, requests/s and errors per target, the engine's own time for the same
+work measured in-process, and the API/engine ratios. Writes ``benchmarks/results/load.md`` and
+``benchmarks/results/load.json``.
 
 Only 127.0.0.1 is ever targeted. Run: ``.venv/bin/python benchmarks/load_bench.py [--duration 30]``.
 """
@@ -10,6 +12,7 @@ Only 127.0.0.1 is ever targeted. Run: ``.venv/bin/python benchmarks/load_bench.p
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import re
 import shutil
@@ -27,6 +30,7 @@ from pathlib import Path
 
 HOST = "127.0.0.1"
 RESULTS = Path(__file__).resolve().parent / "results" / "load.md"
+CACHES_OFF = {"POLICYKG_RESULT_CACHE_SIZE": "0", "POLICYKG_API_CACHE_SIZE": "0"}
 QUERY = (
     "PREFIX pk: <https://w3id.org/policykg/ontology#> PREFIX skos: <http://www.w3.org/2004/02/skos/core#> "
     "SELECT ?a ?label WHERE { ?a a pk:PolicyArea ; skos:prefLabel ?label } ORDER BY ?a"
@@ -37,6 +41,7 @@ TARGET_P99_MS = 50.0
 @dataclass
 class WrkResult:
     target: str
+    cache: str
     p50_ms: float
     p99_ms: float
     requests_per_s: float
@@ -51,7 +56,7 @@ def _ms(value: str) -> float:
     return float(number) * {"us": 0.001, "ms": 1.0, "s": 1000.0, "m": 60000.0}[unit]
 
 
-def parse_wrk(target: str, text: str) -> WrkResult:
+def parse_wrk(target: str, cache: str, text: str) -> WrkResult:
     """p50/p99, req/s and errors (socket errors + non-2xx/3xx) from ``wrk --latency`` output."""
     p50 = _ms(re.search(r"^\s*50%\s+(\S+)", text, re.M).group(1))
     p99 = _ms(re.search(r"^\s*99%\s+(\S+)", text, re.M).group(1))
@@ -63,7 +68,7 @@ def parse_wrk(target: str, text: str) -> WrkResult:
         errors += sum(int(n) for n in socket_errors.groups())
     match = re.search(r"Non-2xx or 3xx responses: (\d+)", text)
     non2xx = int(match.group(1)) if match else 0
-    return WrkResult(target, p50, p99, rps, requests, errors + non2xx, non2xx=non2xx)
+    return WrkResult(target, cache, p50, p99, rps, requests, errors + non2xx, non2xx=non2xx)
 
 
 def free_port() -> int:
@@ -112,69 +117,96 @@ def status_of(url: str) -> int:
         return exc.code
 
 
-def run_wrk(target: str, url: str, *, connections: int, duration: int, threads: int) -> WrkResult:
+def run_wrk(target: str, cache: str, url: str, *, connections: int, duration: int, threads: int) -> WrkResult:
     assert urllib.parse.urlsplit(url).hostname == HOST, "the benchmark only targets loopback"
     cmd = ["wrk", f"-t{threads}", f"-c{connections}", f"-d{duration}s", "--timeout", "5s", "--latency", url]
     out = subprocess.run(cmd, capture_output=True, text=True, timeout=duration + 60, check=True).stdout
-    return parse_wrk(target, out)
+    return parse_wrk(target, cache, out)
 
 
-def engine_time_ms(repeat: int = 300) -> tuple[float, float]:
-    """Median ms of the same SELECT in-process: through ``Store.query`` and on the raw pyoxigraph store."""
-    from policykg.build import build_store
-
-    store = build_store()
-    for _ in range(20):
-        store.query(QUERY)
+def _median_ms(fn, repeat: int) -> float:
+    for _ in range(min(20, repeat)):
+        fn()
     timings = []
     for _ in range(repeat):
         t = time.perf_counter()
-        store.query(QUERY)
+        fn()
         timings.append((time.perf_counter() - t) * 1000)
-    raw = []
+    return statistics.median(timings)
+
+
+def engine_times_ms(repeat: int = 300) -> dict[str, float]:
+    """Median ms, in-process, of the work behind each target.
+
+    * ``select``: the /sparql SELECT through ``Store.query``; ``select_raw``: on the raw pyoxigraph store;
+    * ``measures_query``: the SPARQL of /api/measures (``api/catalog/queries/measures.rq``) through ``Store.query``;
+    * ``measures_list``: the whole uncached answer in-process (query, assembly with the label index,
+      response-model validation of the first page, JSON encoding).
+    """
+    from policykg.api.answers import encode_json
+    from policykg.api.catalog import measures
+    from policykg.api.catalog.models import MeasurePage
+    from policykg.api.catalog.sparql import load_rq, page
+    from policykg.build import build_store
+
+    store = build_store()
     engine = store.engine
-    for _ in range(repeat):
-        t = time.perf_counter()
-        list(engine.query(QUERY, use_default_graph_as_union=True))
-        raw.append((time.perf_counter() - t) * 1000)
-    return statistics.median(timings), statistics.median(raw)
+    measures_rq = load_rq("measures")
+    return {
+        "select": _median_ms(lambda: store.query(QUERY), repeat),
+        "select_raw": _median_ms(lambda: list(engine.query(QUERY, use_default_graph_as_union=True)), repeat),
+        "measures_query": _median_ms(lambda: store.query(measures_rq), repeat),
+        "measures_list": _median_ms(
+            lambda: encode_json({**page(measures.list_measures(store, "ja"), 100, 0), "lang": "ja"}, MeasurePage),
+            max(20, repeat // 10),
+        ),
+    }
 
 
-def write_report(results: list[WrkResult], engine_ms: float, raw_ms: float, args: argparse.Namespace) -> str:
+def write_report(results: list[WrkResult], engine: dict[str, float], args: argparse.Namespace) -> str:
     lines = [
         "# Load benchmark / 負荷試験",
         "",
         f"`benchmarks/load_bench.py` — `policykg serve` on {HOST} (bundled graph in memory, "
         f"{args.workers} query worker(s)), `wrk -c{args.connections} -t{args.threads} -d{args.duration}s`. "
         f"Run {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())} on a machine with {os.cpu_count()} cores "
-        f"shared with other work (load average {args.load[0]:.1f} before, {args.load[1]:.1f} after), "
-        "so numbers are indicative; uvicorn with uvloop + httptools.",
+        f"shared with other work and with wrk itself (load average {args.load[0]:.1f} before, {args.load[1]:.1f} after), "
+        "so numbers are indicative; uvicorn with uvloop + httptools. \"caches off\" = "
+        "`POLICYKG_RESULT_CACHE_SIZE=0 POLICYKG_API_CACHE_SIZE=0`.",
         "",
-        "| target | p50 ms | p99 ms | req/s | requests | errors | p99 < 50 ms | note |",
-        "|---|---:|---:|---:|---:|---:|---|---|",
+        "| target | caches | p50 ms | p99 ms | req/s | requests | errors | p99 < 50 ms | note |",
+        "|---|---|---:|---:|---:|---:|---:|---|---|",
     ]
     for r in results:
-        if r.note and not r.requests:
-            lines.append(f"| `{r.target}` | – | – | – | – | – | – | {r.note} |")
-            continue
         ok = "yes" if r.p99_ms < TARGET_P99_MS and r.errors == 0 else "**no**"
         lines.append(
-            f"| `{r.target}` | {r.p50_ms:.2f} | {r.p99_ms:.2f} | {r.requests_per_s:.0f} | {r.requests} | {r.errors} | {ok} | {r.note} |"
+            f"| `{r.target}` | {r.cache} | {r.p50_ms:.2f} | {r.p99_ms:.2f} | {r.requests_per_s:.0f} | {r.requests} | "
+            f"{r.errors} | {ok} | {r.note} |"
         )
-    sparql = next((r for r in results if r.target.startswith("/sparql") and r.note.endswith("off")), None)
     lines += [
         "",
-        "Engine time for the same SELECT, in-process (median of 300):",
-        f"* `Store.query` (Oxigraph + conversion to rdflib terms): **{engine_ms:.3f} ms**",
-        f"* raw `pyoxigraph.Store.query`: **{raw_ms:.3f} ms**",
+        "Engine time for the same work, in-process (median):",
+        f"* `/sparql` SELECT through `Store.query` (Oxigraph + conversion to rdflib terms): **{engine['select']:.3f} ms**;"
+        f" raw `pyoxigraph.Store.query`: **{engine['select_raw']:.3f} ms**",
+        f"* `/api/measures` SPARQL (`measures.rq`) through `Store.query`: **{engine['measures_query']:.3f} ms**;"
+        f" the whole uncached answer (query + assembly + validation + JSON): **{engine['measures_list']:.3f} ms**",
+        "",
+        "API time / engine time. *Per request* = 1000 / req/s (the server's cost of one answer, 50 in flight);"
+        " *p50* includes queueing behind the other 49 connections (≈ 50 / req/s).",
+        "",
+        "| target | caches | per request ms | / engine | p50 / engine |",
+        "|---|---|---:|---:|---:|",
     ]
-    if sparql:
+    for r in results:
+        if r.target.startswith("/sparql"):
+            base = engine["select"]
+        elif r.target.startswith("/api/measures"):
+            base = engine["measures_query"]
+        else:
+            continue
+        per_request = 1000 / r.requests_per_s if r.requests_per_s else float("nan")
         lines.append(
-            f"* API p50 (cache off) / engine (`Store.query`) = **{sparql.p50_ms / engine_ms:.0f}×** — with 50 connections in "
-            "flight the p50 is mostly queueing: 50 / req/s ≈ "
-            f"{50 / sparql.requests_per_s * 1000:.1f} ms; the per-request cost is 1000 / req/s ≈ "
-            f"{1000 / sparql.requests_per_s:.2f} ms (HTTP, protocol parsing, guard, hand-off to the worker process, "
-            "serialisation)."
+            f"| `{r.target}` | {r.cache} | {per_request:.3f} | {per_request / base:.1f}× | {r.p50_ms / base:.0f}× |"
         )
     lines += ["", f"Query: `{QUERY}`", ""]
     return "\n".join(lines)
@@ -193,33 +225,44 @@ def main() -> None:
     wrk = {"connections": args.connections, "duration": args.duration, "threads": args.threads}
     results: list[WrkResult] = []
     load_before = os.getloadavg()[0]
-    for cache_env, label in (({}, "answer cache on (default)"), ({"POLICYKG_RESULT_CACHE_SIZE": "0"}, "answer cache off")):
+    for cache_env, label in (({}, "on (default)"), (CACHES_OFF, "off")):
         port = free_port()
         base = f"http://{HOST}:{port}"
         proc = start_server(port, args.workers, cache_env)
         try:
             sparql_url = f"{base}/sparql?" + urllib.parse.urlencode({"query": QUERY})
-            result = run_wrk("/sparql (GET, SELECT)", sparql_url, **wrk)
-            result.note = label
-            results.append(result)
+            results.append(run_wrk("/sparql (GET, SELECT)", label, sparql_url, **wrk))
+            status = status_of(f"{base}/api/measures")
+            if status != 200:
+                raise RuntimeError(f"/api/measures answered {status}")
+            results.append(run_wrk("/api/measures", label, f"{base}/api/measures", **wrk))
             if cache_env:
                 continue
-            measures_status = status_of(f"{base}/api/measures")
-            if measures_status == 200:
-                results.append(run_wrk("/api/measures", f"{base}/api/measures", **wrk))
-            else:
-                results.append(WrkResult("/api/measures", 0, 0, 0, 0, 0, note=f"skipped: the route answered {measures_status} (not there yet)"))
-            floor = run_wrk("/no-such-page (404)", f"{base}/no-such-page", **wrk)
+            floor = run_wrk("/no-such-page (404)", "–", f"{base}/no-such-page", **wrk)
             floor.errors -= floor.non2xx  # every answer is the expected 404
             floor.note = f"floor: FastAPI + middleware + JSON error body, no store ({floor.non2xx} expected 404s)"
             results.append(floor)
         finally:
             stop_server(proc)
     args.load = (load_before, os.getloadavg()[0])
-    engine_ms, raw_ms = engine_time_ms()
-    report = write_report(results, engine_ms, raw_ms, args)
+    engine = engine_times_ms()
+    report = write_report(results, engine, args)
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(report, encoding="utf-8")
+    summary = {
+        "run": time.strftime("%Y-%m-%dT%H:%MZ", time.gmtime()),
+        "wrk": {"connections": args.connections, "threads": args.threads, "duration_s": args.duration},
+        "cores": os.cpu_count(),
+        "load_average": {"before": round(args.load[0], 2), "after": round(args.load[1], 2)},
+        "targets": [
+            {"target": r.target, "caches": r.cache, "p50_ms": r.p50_ms, "p99_ms": r.p99_ms,
+             "requests_per_s": r.requests_per_s, "requests": r.requests, "errors": r.errors}
+            for r in results
+        ],
+        "engine_ms": {k: round(v, 4) for k, v in engine.items()},
+        "query": QUERY,
+    }
+    args.out.with_suffix(".json").write_text(json.dumps(summary, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
     print(report)
 
 

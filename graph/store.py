@@ -15,6 +15,7 @@ from typing import Protocol, Union
 
 import pyoxigraph as ox
 from rdflib import BNode, Dataset, Graph, Literal, URIRef
+from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
 from rdflib.term import Identifier, Node
 
 Triple = tuple[Node, Node, Node]
@@ -295,11 +296,8 @@ class RdflibStore:
 
     def query(self, sparql, *, bindings=None, default_graph_uris=None, named_graph_uris=None):
         target = self._ds
-        if default_graph_uris:
-            target = Graph()
-            for uri in default_graph_uris:
-                for t in self._ds.graph(URIRef(uri)):
-                    target.add(t)
+        if default_graph_uris or named_graph_uris:
+            target = self._dataset_for(default_graph_uris, named_graph_uris)
         result = target.query(sparql, initBindings=dict(bindings or {}))
         if result.type == "ASK":
             return AskResult(bool(result.askAnswer))
@@ -314,6 +312,34 @@ class RdflibStore:
         for t in result:
             graph.add(t)
         return GraphResult(graph)
+
+    def _dataset_for(self, default_graph_uris: list[str] | None, named_graph_uris: list[str] | None) -> Dataset:
+        """A copy of the requested dataset, read the way Oxigraph reads it (docs/settings.md):
+
+        * default graph: the merge of ``default_graph_uris``; without them, the union of every graph;
+        * named graphs (``GRAPH``): only ``named_graph_uris``; without them, every named graph.
+
+        IRIs the store does not hold are empty graphs; nothing is fetched (callers pass the lists
+        through :func:`policykg.graph.sparql_guard.resolve_dataset`). Copying is slow on large data,
+        like everything on this backend.
+        """
+        ds = Dataset(default_union=False)
+        default = ds.graph(DATASET_DEFAULT_GRAPH_ID)
+        if default_graph_uris:
+            for uri in dict.fromkeys(default_graph_uris):
+                for t in self._ds.graph(URIRef(uri)):
+                    default.add(t)
+        else:
+            for s, p, o, _g in self._ds.quads((None, None, None, None)):
+                default.add((s, p, o))
+        names = [URIRef(u) for u in dict.fromkeys(named_graph_uris)] if named_graph_uris else self.graph_names()
+        for name in names:
+            if name == DATASET_DEFAULT_GRAPH_ID:
+                continue
+            ctx = ds.graph(name)
+            for t in self._ds.graph(name):
+                ctx.add(t)
+        return ds
 
     def update(self, sparql: str) -> None:
         with self._lock:

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 
 from policykg.api import urls
+from policykg.api.sparql.worker import QueryJob
 from policykg.errors import QueryError
-from policykg.graph import queries
+from policykg.graph import queries, results
+from policykg.graph.sparql_guard import analyse_query, resolve_dataset
 from policykg.graph.store import GraphResult, QueryResult, SelectResult, Store
 
 MAX_VALUE_LENGTH = 2000
@@ -42,8 +44,38 @@ def get_canned(name: str) -> queries.CannedQuery:
     return queries.load_query(name)
 
 
+def canned_job(name: str, params: Mapping[str, str], *, max_rows: int, graphs: Collection[str],
+               allow_service: bool = False, allow_load: bool = False) -> QueryJob:
+    """The worker job for a canned query: checked by the SPARQL guard like any /sparql query, its
+    FROM graphs limited to ``graphs`` (never fetched), parameters typed and bound by the engine.
+
+    :raises QueryNotFound: unknown query name.
+    :raises QueryError: an undeclared parameter, a value of the wrong type, or a value too long.
+    :raises ForbiddenQuery: the query uses SERVICE or LOAD while they are switched off.
+    """
+    query = get_canned(name)
+    for key, value in params.items():
+        if len(value) > MAX_VALUE_LENGTH:
+            raise QueryError(f"パラメータ {key} が長すぎます / parameter {key} is longer than {MAX_VALUE_LENGTH} characters")
+    bindings = queries.bind_params(query, params)
+    guarded = analyse_query(query.text, allow_service=allow_service, allow_load=allow_load)
+    default, named = resolve_dataset(guarded.default_graphs, guarded.named_graphs, graphs)
+    return QueryJob(
+        text=guarded.text,
+        media_type=results.SPARQL_JSON,
+        max_rows=max_rows,
+        default_graphs=tuple(default),
+        named_graphs=tuple(named),
+        bindings=tuple(sorted(bindings.items())),
+        graph_as_rows=True,
+    )
+
+
 def run_canned(store: Store, name: str, params: Mapping[str, str]) -> QueryResult:
-    """Run a canned query with its parameters typed and bound by the engine (never spliced).
+    """Run a canned query in-process with its parameters typed and bound by the engine (never spliced).
+
+    No time limit: for trusted callers (tests, scripts). The API runs :func:`canned_job` in the
+    killable query workers instead.
 
     A CONSTRUCT result comes back as ``?subject ?predicate ?object`` rows, so every canned
     query answers in the W3C SPARQL JSON results shape.
@@ -63,4 +95,4 @@ def run_canned(store: Store, name: str, params: Mapping[str, str]) -> QueryResul
     return result
 
 
-__all__ = ["list_canned", "get_canned", "run_canned", "describe_query", "MAX_VALUE_LENGTH"]
+__all__ = ["list_canned", "get_canned", "run_canned", "canned_job", "describe_query", "MAX_VALUE_LENGTH"]

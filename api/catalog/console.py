@@ -8,7 +8,7 @@ the endpoint's rules. The reply (W3C JSON or N-Triples) is laid out as table cel
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 
 from rdflib import BNode, Graph, Literal, URIRef
 
@@ -16,7 +16,7 @@ from policykg.api import urls
 from policykg.api.sparql.worker import QueryJob
 from policykg.errors import QueryError
 from policykg.graph import results
-from policykg.graph.sparql_guard import analyse_query
+from policykg.graph.sparql_guard import analyse_query, resolve_dataset
 
 DOWNLOAD_FORMATS = ("csv", "json", "tsv")
 """Formats offered as download links through ``/sparql?format=``."""
@@ -50,8 +50,11 @@ def _json_cell(value: dict | None, lang: str) -> dict | None:
 
 
 def run_console(execute: Execute, text: str, lang: str, *, max_rows: int, allow_service: bool = False,
-                allow_load: bool = False) -> dict:
+                allow_load: bool = False, graphs: Collection[str] = ()) -> dict:
     """Evaluate a query for the console page: ``{vars, rows, boolean, truncated}``.
+
+    ``FROM`` / ``FROM NAMED`` select among ``graphs`` (the store's graph names) exactly as on
+    ``/sparql`` (:func:`~policykg.graph.sparql_guard.resolve_dataset`): unknown graphs are empty.
 
     :raises ForbiddenQuery: SERVICE or LOAD while switched off.
     :raises QueryTimeout: the query ran past the time limit (the worker was stopped).
@@ -60,7 +63,9 @@ def run_console(execute: Execute, text: str, lang: str, *, max_rows: int, allow_
     guarded = analyse_query(text, allow_service=allow_service, allow_load=allow_load)
     graph_form = guarded.form in ("CONSTRUCT", "DESCRIBE")
     media = results.NTRIPLES if graph_form else results.SPARQL_JSON
-    reply = execute(QueryJob(text=guarded.text, media_type=media, max_rows=max_rows))
+    default, named = resolve_dataset(guarded.default_graphs, guarded.named_graphs, graphs)
+    reply = execute(QueryJob(text=guarded.text, media_type=media, max_rows=max_rows,
+                             default_graphs=tuple(default), named_graphs=tuple(named)))
     if reply[0] == "syntax":
         where = f" (line {reply[1]}, column {reply[2]})" if reply[1] else ""
         raise QueryError(f"SPARQL 構文エラー / syntax error{where}")

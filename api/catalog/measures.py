@@ -40,8 +40,10 @@ def list_measures(store: Store, lang: str) -> list[dict]:
     return items
 
 
-def get_measure(store: Store, measure_id: str, lang: str) -> dict:
+def get_measure(store: Store, measure_id: str, lang: str, *, items: list[dict] | None = None) -> dict:
     """One measure with its source locations and links to its trace and network view.
+
+    ``items`` is :func:`list_measures` for the same store and language when the caller has it.
 
     :raises EntityNotFound: no measure has that id.
     """
@@ -49,7 +51,7 @@ def get_measure(store: Store, measure_id: str, lang: str) -> dict:
     iri = index.by_id.get(measure_id)
     if iri is None or not index.has_type(iri, PK.Measure):
         raise EntityNotFound(f"主な取組が見つかりません / no measure with id {measure_id!r}")
-    item = next(m for m in list_measures(store, lang) if m["iri"] == str(iri))
+    item = next(m for m in (list_measures(store, lang) if items is None else items) if m["iri"] == str(iri))
     return {
         **item,
         "source_locations": source_locations(store, iri, lang),

@@ -5,16 +5,17 @@ picks the label language (ja default, ja fallback). Errors use the one error sha
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from enum import Enum
 
 from fastapi import APIRouter, Depends, Path, Query, Request
-from fastapi.responses import JSONResponse
+from fastapi.responses import Response
+from starlette.concurrency import run_in_threadpool
 
 from policykg.api.catalog import areas, canned, indicators, measures, national, overview, search
 from policykg.api.catalog import models as m
 from policykg.api.catalog.sparql import page
-from policykg.api.deps import get_settings, get_store
-from policykg.graph.results import to_json_object
+from policykg.api.answers import cache_of, cached_json, encode_json, json_response
 from policykg.graph.store import Store
 
 router = APIRouter(tags=["catalog"])
@@ -34,107 +35,198 @@ class Lang(str, Enum):
     en = "en"
 
 
-def lang_param(
+async def lang_param(
     request: Request,
     lang: Lang | None = Query(None, description="ラベルの言語 (既定 ja、英語がなければ日本語) / label language (default ja; ja when no en)"),
 ) -> str:
-    """The requested language, else the server's default language."""
+    """The requested language, else the server's default language (async: no thread hop)."""
     if lang is not None:
         return lang.value
-    default = get_settings(request).default_lang
+    default = request.app.state.settings.default_lang
     return default if default in ("ja", "en") else "ja"
 
 
 class Paging:
     """``limit`` and ``offset`` with bounds, shared by every list endpoint."""
 
-    def __init__(
-        self,
-        limit: int = Query(100, ge=1, le=MAX_LIMIT, description=f"最大件数 (1–{MAX_LIMIT}) / page size"),
-        offset: int = Query(0, ge=0, le=MAX_OFFSET, description="開始位置 / items to skip"),
-    ) -> None:
+    def __init__(self, limit: int = 100, offset: int = 0) -> None:
         self.limit = limit
         self.offset = offset
 
     def __call__(self, items: list, lang: str) -> dict:
         return {**page(items, self.limit, self.offset), "lang": lang}
 
+    @property
+    def key(self) -> tuple[int, int]:
+        return self.limit, self.offset
+
+
+async def paging_params(
+    limit: int = Query(100, ge=1, le=MAX_LIMIT, description=f"最大件数 (1–{MAX_LIMIT}) / page size"),
+    offset: int = Query(0, ge=0, le=MAX_OFFSET, description="開始位置 / items to skip"),
+) -> Paging:
+    return Paging(limit, offset)
+
+
+LISTS: dict[str, Callable[[Store, str], list[dict]]] = {
+    "areas": areas.list_areas,
+    "directions": areas.list_directions,
+    "measures": measures.list_measures,
+    "national_plans": national.list_national_plans,
+    "national_items": national.list_national_items,
+    "indicators": indicators.list_indicators,
+}
+"""The catalog lists by name; each is computed once per store generation and language."""
+
+
+PAGE_MODELS: dict[str, type] = {
+    "areas": m.AreaPage,
+    "directions": m.DirectionPage,
+    "measures": m.MeasurePage,
+    "national_plans": m.NationalPlanPage,
+    "national_items": m.NationalItemPage,
+    "indicators": m.IndicatorPage,
+}
+"""The response model of each list's pages."""
+
+
+def _store_of(request: Request) -> Store:
+    return request.app.state.store
+
+
+def list_for(state, name: str, lang: str) -> list[dict]:
+    """The full list ``name`` in ``lang`` for the store's current generation, from ``app.state``'s cache
+    (blocking on a miss: call from a worker thread)."""
+    store = state.store
+    return cache_of(state).get_or_build(store.generation, ("list", name, lang), lambda: LISTS[name](store, lang))
+
+
+def catalog_list(request: Request, name: str, lang: str) -> list[dict]:
+    """:func:`list_for` the app serving ``request``; shared by the JSON API and the pages."""
+    return list_for(request.app.state, name, lang)
+
+
+def _page_key(name: str, lang: str, paging: Paging) -> tuple:
+    return ("json", "page", name, lang, *paging.key)
+
+
+def page_bytes(state, name: str, lang: str, paging: Paging) -> bytes:
+    """One page of a list as JSON bytes, validated by its response model (cached; blocking on a miss)."""
+    generation = state.store.generation
+    return cache_of(state).get_or_build(
+        generation, _page_key(name, lang, paging),
+        lambda: encode_json(paging(list_for(state, name, lang), lang), PAGE_MODELS[name]),
+    )
+
+
+async def _paged(request: Request, name: str, lang: str, paging: Paging) -> Response:
+    state = request.app.state
+    body = cache_of(state).get(state.store.generation, _page_key(name, lang, paging))
+    if body is None:
+        body = await run_in_threadpool(page_bytes, state, name, lang, paging)
+    return json_response(body)
+
+
+def warm_up(app) -> None:
+    """Compute the first page of every list in both languages now, so the first visitors (and a load
+    test) do not wait for them; then move everything alive into the permanent GC generation
+    (``gc.freeze``), so full collections during requests no longer walk the store's terms and caches.
+    Used by ``policykg serve`` before it starts listening."""
+    import gc
+
+    from policykg.api.urls import LANGS, using_default_lang
+
+    with using_default_lang(app.state.settings.default_lang):  # links as the server's requests build them
+        for lang in LANGS:
+            for name in LISTS:
+                page_bytes(app.state, name, lang, Paging())
+    gc.collect()
+    gc.freeze()
+
 
 @router.get("/api/overview", response_model=m.Overview, responses=ERRORS,
             summary="収録内容の概要 / what the graph holds")
-def get_overview(store: Store = Depends(get_store), lang: str = Depends(lang_param)) -> dict:
+async def get_overview(request: Request, lang: str = Depends(lang_param)) -> Response:
     """種類ごとの件数・トリプル数・名前付きグラフ / counts per kind, triples and named graphs."""
-    return overview.overview(store, lang)
+    return await cached_json(request, ("overview", lang), lambda: overview.overview(_store_of(request), lang), m.Overview)
 
 
 @router.get("/api/areas", response_model=m.AreaPage, responses=ERRORS, summary="分野 / policy areas")
-def get_areas(store: Store = Depends(get_store), lang: str = Depends(lang_param), paging: Paging = Depends()) -> dict:
+async def get_areas(request: Request, lang: str = Depends(lang_param), paging: Paging = Depends(paging_params)) -> Response:
     """分野（計画順）と各分野の施策の展開方針 / areas in plan order with their directions."""
-    return paging(areas.list_areas(store, lang), lang)
+    return await _paged(request, "areas", lang, paging)
 
 
 @router.get("/api/directions", response_model=m.DirectionPage, responses=ERRORS,
             summary="施策の展開方針 / policy directions")
-def get_directions(store: Store = Depends(get_store), lang: str = Depends(lang_param), paging: Paging = Depends()) -> dict:
+async def get_directions(request: Request, lang: str = Depends(lang_param), paging: Paging = Depends(paging_params)) -> Response:
     """施策の展開方針（分野・記号順）/ directions ordered by area and letter."""
-    return paging(areas.list_directions(store, lang), lang)
+    return await _paged(request, "directions", lang, paging)
 
 
 @router.get("/api/measures", response_model=m.MeasurePage, responses=ERRORS, summary="主な取組 / measures")
-def get_measures(store: Store = Depends(get_store), lang: str = Depends(lang_param), paging: Paging = Depends()) -> dict:
+async def get_measures(request: Request, lang: str = Depends(lang_param), paging: Paging = Depends(paging_params)) -> Response:
     """主な取組（出典順）と、その施策の展開方針・分野 / measures in source order with directions and areas."""
-    return paging(measures.list_measures(store, lang), lang)
+    return await _paged(request, "measures", lang, paging)
 
 
 @router.get("/api/measures/{measure_id}", response_model=m.MeasureDetail, responses=ERRORS,
             summary="主な取組 1 件 / one measure")
-def get_measure(
+async def get_measure(
+    request: Request,
     measure_id: str = Path(..., max_length=200, examples=["m-hu5l33tkxa"],
                             description="主な取組の id / measure id (the last segment of its IRI)"),
-    store: Store = Depends(get_store),
     lang: str = Depends(lang_param),
-) -> dict:
+) -> Response:
     """出典箇所と追跡・ネットワーク表示へのリンク付き / with source locations and trace/network links."""
-    return measures.get_measure(store, measure_id, lang)
+    return await cached_json(
+        request, ("measure", measure_id, lang),
+        lambda: measures.get_measure(_store_of(request), measure_id, lang,
+                                     items=catalog_list(request, "measures", lang)),
+        m.MeasureDetail,
+    )
 
 
 @router.get("/api/national-plans", response_model=m.NationalPlanPage, responses=ERRORS,
             summary="国の計画 / national plans")
-def get_national_plans(store: Store = Depends(get_store), lang: str = Depends(lang_param), paging: Paging = Depends()) -> dict:
+async def get_national_plans(request: Request, lang: str = Depends(lang_param), paging: Paging = Depends(paging_params)) -> Response:
     """国の計画・手順書（決定の種類・決定日）/ national plans and guidelines with decision info."""
-    return paging(national.list_national_plans(store, lang), lang)
+    return await _paged(request, "national_plans", lang, paging)
 
 
 @router.get("/api/national-items", response_model=m.NationalItemPage, responses=ERRORS,
             summary="国の計画の項目 / national plan items")
-def get_national_items(store: Store = Depends(get_store), lang: str = Depends(lang_param), paging: Paging = Depends()) -> dict:
+async def get_national_items(request: Request, lang: str = Depends(lang_param), paging: Paging = Depends(paging_params)) -> Response:
     """項目（原則・戦略・柱・施策・手順）を計画・上位項目・種類付きで / items with plan, kind and parent."""
-    return paging(national.list_national_items(store, lang), lang)
+    return await _paged(request, "national_items", lang, paging)
 
 
 @router.get("/api/indicators", response_model=m.IndicatorPage, responses=ERRORS, summary="指標 / indicators")
-def get_indicators(store: Store = Depends(get_store), lang: str = Depends(lang_param), paging: Paging = Depends()) -> dict:
+async def get_indicators(request: Request, lang: str = Depends(lang_param), paging: Paging = Depends(paging_params)) -> Response:
     """基準値・目標値（期限・比較）・望ましい方向・推進目標 / baseline, targets, comparator, direction, goal."""
-    return paging(indicators.list_indicators(store, lang), lang)
+    return await _paged(request, "indicators", lang, paging)
 
 
 @router.get("/api/search", response_model=m.SearchPage, responses=ERRORS, summary="名称検索 / label search")
-def get_search(
+async def get_search(
+    request: Request,
     q: str = Query(..., min_length=1, max_length=200, examples=["ｉｃｔ　を活用した鳥獣害対策", "MaaS"],
                    description="検索語（全角半角・空白を無視）/ text; width and spaces ignored"),
-    store: Store = Depends(get_store),
     lang: str = Depends(lang_param),
-    paging: Paging = Depends(),
-) -> dict:
+    paging: Paging = Depends(paging_params),
+) -> Response:
     """日英の名称・別名を部分一致で検索し、完全一致・前方一致・部分一致の順に並べる /
     ja/en labels and altLabels by substring, exact then prefix then substring matches first."""
-    return paging(search.search(store, q, lang), lang)
+    return await cached_json(
+        request, ("search", q, lang, *paging.key),
+        lambda: paging(search.search(_store_of(request), q, lang), lang), m.SearchPage,
+    )
 
 
 @router.get("/api/queries", response_model=m.QueryList, responses=ERRORS, summary="定型クエリ / canned queries")
-def get_queries(lang: str = Depends(lang_param), paging: Paging = Depends()) -> dict:
+async def get_queries(request: Request, lang: str = Depends(lang_param), paging: Paging = Depends(paging_params)) -> Response:
     """定型クエリと説明 / canned queries with their descriptions and parameters."""
-    return paging(canned.list_canned(lang), lang)
+    return await cached_json(request, ("queries", lang, *paging.key), lambda: paging(canned.list_canned(lang), lang), m.QueryList)
 
 
 @router.get(
@@ -145,15 +237,23 @@ def get_queries(lang: str = Depends(lang_param), paging: Paging = Depends()) -> 
                                    "results": {"bindings": [{"area": {"type": "uri", "value": "https://w3id.org/policykg/id/hokkaido/area/hokkaido-area-1"}}]}}}}}},
     summary="定型クエリの実行 / run a canned query",
 )
-def run_query(
+async def run_query(
     request: Request,
     name: str = Path(..., max_length=100, examples=["entity-counts"], description="定型クエリ名 / canned query name"),
-    store: Store = Depends(get_store),
-) -> JSONResponse:
+) -> Response:
     """パラメータはクエリ文字列で渡し、値としてバインドされる（文字列に埋め込まない）/
     parameters come as query-string values and are bound, never spliced into the query text.
-    A value may be an IRI, a ``prefix:local`` name, an entity id, or text."""
+    A value may be an IRI, a ``prefix:local`` name, an entity id, or text.
+
+    Runs like ``/sparql``: SPARQL guard, killable query worker with the ``query_timeout`` limit (504),
+    the ``max_rows`` cap (``X-PolicyKG-Truncated`` / ``X-PolicyKG-Row-Limit`` headers) and the answer cache."""
+    from policykg.api.routes.sparql import run_job
+
+    settings = request.app.state.settings
     params = {k: v for k, v in request.query_params.items() if k != "lang"}
-    result = canned.run_canned(store, name, params)
-    body = to_json_object(result)
-    return JSONResponse(body)
+    job = canned.canned_job(
+        name, params, max_rows=settings.max_rows,
+        graphs={str(g) for g in _store_of(request).graph_names()},
+        allow_service=settings.allow_service, allow_load=settings.allow_load,
+    )
+    return await run_job(request, job, media_type="application/json")

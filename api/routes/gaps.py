@@ -8,10 +8,10 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Query
-from fastapi.responses import JSONResponse
+from fastapi import APIRouter, Query, Request
+from fastapi.responses import Response
 
-from policykg.api.deps import get_store
+from policykg.api.answers import cached_json
 from policykg.api.errors import error_response
 from policykg.graph.analysis.gaps import build_gaps, parse_as_of
 from policykg.graph.store import Store
@@ -24,13 +24,14 @@ router = APIRouter()
     summary="ギャップ分析 / gap analysis",
     responses={422: {"description": "as_of が日付ではない / as_of is not an ISO date"}},
 )
-def gaps(
-    store: Annotated[Store, Depends(get_store)],
+async def gaps(
+    request: Request,
     as_of: Annotated[str | None, Query(max_length=10, description="基準日 YYYY-MM-DD（既定は今日） / as-of date, default today")] = None,
-) -> JSONResponse:
+) -> Response:
     """国の項目・施策・指標のギャップと指標の進捗 / gaps between national items, measures and indicators, and indicator progress."""
     try:
         day = parse_as_of(as_of)
     except ValueError as exc:
         return error_response(422, f"基準日が不正です / {exc}", [{"loc": ["query", "as_of"], "msg": str(exc)}])
-    return JSONResponse(build_gaps(store, as_of=day))
+    store: Store = request.app.state.store
+    return await cached_json(request, ("gaps", day.isoformat()), lambda: build_gaps(store, as_of=day))

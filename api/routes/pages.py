@@ -15,13 +15,14 @@ from starlette.concurrency import run_in_threadpool
 from jinja2 import Environment, PackageLoader, select_autoescape
 
 from policykg.api import i18n, urls
-from policykg.api.catalog import areas, canned, console, entity, indicators, measures, national, overview
+from policykg.api.answers import cached
+from policykg.api.catalog import canned, console, entity, overview
 from policykg.api.catalog import search as search_mod
 from policykg.api.catalog.negotiation import MEDIA_TYPES, negotiate, serialize_graph
 from policykg.api.catalog.vocab import term_labeller
 from policykg.api.deps import get_settings, get_store
 from policykg.api.errors import STATUS_BY_EXCEPTION, error_response
-from policykg.api.routes.catalog import lang_param
+from policykg.api.routes.catalog import catalog_list, lang_param
 from policykg.api.routes.sparql import get_pool
 from policykg.api.settings import Settings
 from policykg.errors import ForbiddenQuery, QueryError, QueryTimeout
@@ -35,7 +36,7 @@ CSP = "default-src 'self'; img-src 'self' data:; object-src 'none'; base-uri 'se
 _env = Environment(loader=PackageLoader("policykg.api", "templates"), autoescape=select_autoescape(default=True))
 _env.globals.update(
     page_url=urls.page_url, api_url=urls.api_url, viz_url=urls.viz_url,
-    static_url=urls.static_url, sparql_url=urls.sparql_url,
+    static_url=urls.static_url, sparql_url=urls.sparql_url, default_lang=urls.default_lang,
 )
 
 CONSOLE_ROWS = 5000
@@ -48,7 +49,7 @@ STATIC_TYPES = {".css": "text/css; charset=utf-8", ".js": "text/javascript; char
 def _switch_url(request: Request, lang: str) -> str:
     params = {k: v for k, v in request.query_params.items() if k != "lang"}
     other = "en" if lang == "ja" else "ja"
-    if other != urls.DEFAULT_LANG:
+    if other != urls.default_lang():
         params["lang"] = other
     path = request.url.path
     return urls.with_query(path, params)
@@ -84,36 +85,36 @@ def home(request: Request, store: Store = Depends(get_store), lang: str = Depend
         ("alignments", None), ("roadmap_phases", None),
     ]
     return render(request, "home.html", lang, urls.api_url("overview", lang), overview=info, headline=headline,
-                  areas=areas.list_areas(store, lang), plans=national.list_national_plans(store, lang))
+                  areas=catalog_list(request, "areas", lang), plans=catalog_list(request, "national_plans", lang))
 
 
 @router.get("/areas", response_class=HTMLResponse)
 def areas_page(request: Request, store: Store = Depends(get_store), lang: str = Depends(lang_param)) -> HTMLResponse:
-    return render(request, "areas.html", lang, urls.api_url("areas", lang), items=areas.list_areas(store, lang))
+    return render(request, "areas.html", lang, urls.api_url("areas", lang), items=catalog_list(request, "areas", lang))
 
 
 @router.get("/directions", response_class=HTMLResponse)
 def directions_page(request: Request, store: Store = Depends(get_store), lang: str = Depends(lang_param)) -> HTMLResponse:
     return render(request, "directions.html", lang, urls.api_url("directions", lang),
-                  items=areas.list_directions(store, lang))
+                  items=catalog_list(request, "directions", lang))
 
 
 @router.get("/measures", response_class=HTMLResponse)
 def measures_page(request: Request, store: Store = Depends(get_store), lang: str = Depends(lang_param)) -> HTMLResponse:
     return render(request, "measures.html", lang, urls.api_url("measures", lang),
-                  items=measures.list_measures(store, lang))
+                  items=catalog_list(request, "measures", lang))
 
 
 @router.get("/national-items", response_class=HTMLResponse)
 def national_page(request: Request, store: Store = Depends(get_store), lang: str = Depends(lang_param)) -> HTMLResponse:
     return render(request, "national_items.html", lang, urls.api_url("national_items", lang),
-                  items=national.list_national_items(store, lang), plans=national.list_national_plans(store, lang))
+                  items=catalog_list(request, "national_items", lang), plans=catalog_list(request, "national_plans", lang))
 
 
 @router.get("/indicators", response_class=HTMLResponse)
 def indicators_page(request: Request, store: Store = Depends(get_store), lang: str = Depends(lang_param)) -> HTMLResponse:
     return render(request, "indicators.html", lang, urls.api_url("indicators", lang),
-                  items=indicators.list_indicators(store, lang))
+                  items=catalog_list(request, "indicators", lang))
 
 
 @router.get("/search", response_class=HTMLResponse)
@@ -141,7 +142,7 @@ async def query_page(
             result = await run_in_threadpool(
                 console.run_console, get_pool(request).execute, query, lang,
                 max_rows=min(settings.max_rows, CONSOLE_ROWS), allow_service=settings.allow_service,
-                allow_load=settings.allow_load,
+                allow_load=settings.allow_load, graphs={str(g) for g in store.graph_names()},
             )
         except (QueryError, ForbiddenQuery, QueryTimeout) as exc:
             error, status = str(exc), STATUS_BY_EXCEPTION[type(exc)]
@@ -178,21 +179,41 @@ def static_file(name: str = Path(..., max_length=100)) -> Response:
 
 
 @router.get("/id/{path:path}")
-def dereference(
+async def dereference(
     request: Request,
     path: str = Path(..., max_length=500),
-    store: Store = Depends(get_store),
     lang: str = Depends(lang_param),
 ) -> Response:
-    """An entity IRI: HTML for browsers, Turtle/JSON-LD/N-Triples/RDF-XML by Accept or suffix."""
-    iri, suffix = entity.resolve(store, path)
-    fmt = urls.RDF_SUFFIXES[suffix] if suffix else negotiate(request.headers.get("accept"))
-    if fmt is None:
+    """An entity IRI: HTML for browsers, Turtle/JSON-LD/N-Triples/RDF-XML by Accept or suffix.
+
+    RDF answers are kept per store generation (:mod:`policykg.api.answers`); pages are rendered."""
+    wanted = negotiate(request.headers.get("accept"))
+    reply = await cached(request, ("entity", path, wanted), lambda: _describe_entity(request, path, wanted))
+    if reply[0] == "rdf":
+        return Response(reply[1], media_type=reply[2], headers={"Vary": "Accept"})
+    if reply[0] == "none":
         offered = ", ".join(sorted({m.split(";")[0] for m in MEDIA_TYPES.values()}))
         return error_response(406, f"対応できない形式です / not acceptable; offered: {offered}")
+    return await run_in_threadpool(_entity_page, request, reply[1], lang)
+
+
+def _describe_entity(request: Request, path: str, wanted: str | None) -> tuple:
+    """``("rdf", body, media_type)``, ``("html", iri)`` or ``("none",)`` (nothing acceptable).
+
+    :raises EntityNotFound: no such entity (not cached; the error handler answers 404).
+    """
+    store = get_store(request)
+    iri, suffix = entity.resolve(store, path)
+    fmt = urls.RDF_SUFFIXES[suffix] if suffix else wanted
+    if fmt is None:
+        return ("none",)
     if fmt == "html":
-        view = entity.entity_view(store, iri, lang, term_labeller(store))
-        return render(request, "entity.html", lang, urls.rdf_url(iri, ".jsonld"),
-                      alternate_type="application/ld+json", e=view)
-    body = serialize_graph(entity.describe(store, iri), fmt)
-    return Response(body, media_type=MEDIA_TYPES[fmt], headers={"Vary": "Accept"})
+        return ("html", iri)
+    return ("rdf", serialize_graph(entity.describe(store, iri), fmt), MEDIA_TYPES[fmt])
+
+
+def _entity_page(request: Request, iri, lang: str) -> HTMLResponse:
+    store = get_store(request)
+    view = entity.entity_view(store, iri, lang, term_labeller(store))
+    return render(request, "entity.html", lang, urls.rdf_url(iri, ".jsonld"),
+                  alternate_type="application/ld+json", e=view)

@@ -75,13 +75,27 @@ def _endpoint_iri(request: Request) -> str | None:
     return url if _SAFE_IRI.fullmatch(url) else None
 
 
-@router.api_route("/sparql", methods=["GET", "POST"], summary="SPARQL 1.1 endpoint / SPARQL 1.1 エンドポイント")
-@router.api_route("/sparql/", methods=["GET", "POST"], include_in_schema=False)
-async def sparql(request: Request) -> Response:
-    """SPARQL 1.1 Protocol: GET ``?query=``, POST form (``query=``/``update=``) or direct body.
+@router.get("/sparql", operation_id="sparql_query_get",
+            summary="SPARQL 1.1 endpoint (GET) / SPARQL 1.1 エンドポイント（GET）")
+@router.get("/sparql/", include_in_schema=False)
+async def sparql_get(request: Request) -> Response:
+    """SPARQL 1.1 Protocol query via GET ``?query=`` (with ``default-graph-uri`` / ``named-graph-uri``).
 
     Without a query, GET returns the service description (Turtle by default).
     """
+    return await _protocol(request)
+
+
+@router.post("/sparql", operation_id="sparql_post",
+             summary="SPARQL 1.1 endpoint (POST query or update) / SPARQL 1.1 エンドポイント（POST）")
+@router.post("/sparql/", include_in_schema=False)
+async def sparql_post(request: Request) -> Response:
+    """SPARQL 1.1 Protocol via POST: a form (``query=`` / ``update=``) or a direct body
+    (``application/sparql-query`` / ``application/sparql-update``). Updates need the bearer token."""
+    return await _protocol(request)
+
+
+async def _protocol(request: Request) -> Response:
     body = await request.body() if request.method == "POST" else b""
     try:
         op = parse_request(request.method, request.query_params.multi_items(), request.headers.get("content-type"), body)
@@ -151,6 +165,14 @@ async def _query(request: Request, op: Operation) -> Response:
         default_graphs=tuple(default),
         named_graphs=tuple(named),
     )
+    return await run_job(request, job)
+
+
+async def run_job(request: Request, job: QueryJob, *, media_type: str | None = None) -> Response:
+    """Answer a query job the way /sparql does: from the answer cache, else in a killable worker
+    (``QueryTimeout`` → 504 after ``query_timeout``), with the row-cap headers; errors in the one
+    JSON shape. ``media_type`` overrides the Content-Type of a successful answer (the canned-query
+    route sends W3C JSON as ``application/json``). Shared by ``/sparql`` and ``/api/queries/{name}``."""
     cache = get_cache(request)
     generation = _store(request).generation
     reply = cache.get(generation, job)
@@ -166,9 +188,9 @@ async def _query(request: Request, op: Operation) -> Response:
         headers = {
             "Vary": "Accept",
             "X-PolicyKG-Truncated": "true" if truncated else "false",
-            "X-PolicyKG-Row-Limit": str(settings.max_rows),
+            "X-PolicyKG-Row-Limit": str(job.max_rows),
         }
-        return Response(data, media_type=media, headers=headers)
+        return Response(data, media_type=media_type or media, headers=headers)
     if status == "syntax":
         return _syntax_error(reply[1], reply[2])
     if reply[1] == "media":

@@ -6,9 +6,10 @@ last IRI segment (:func:`policykg.ids.local_id`); an id of the wrong kind is a 4
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Depends, Path, Query
+from fastapi import APIRouter, Depends, Path, Query, Request
+from fastapi.responses import Response
 
-from policykg.api.deps import get_store
+from policykg.api.answers import cached_json
 from policykg.api.routes.catalog import ERRORS, lang_param
 from policykg.graph.analysis.label_index import NATIONAL_KINDS
 from policykg.graph.analysis.trace import measure_trace, national_trace, projection
@@ -22,23 +23,33 @@ INFERRED = Query(False, description="推定（未確認）の対応付けも含�
 
 @router.get("/api/measures/{id}/trace", responses=ERRORS,
             summary="取組から国の施策へのトレース / trace a measure to the national items it supports")
-def get_measure_trace(
+async def get_measure_trace(
+    request: Request,
     id: str = Path(..., max_length=200, description="取組のID（IRIの末尾）/ measure id (last IRI segment)"),
     include_inferred: bool = INFERRED,
     lang: str = Depends(lang_param),
-    store: Store = Depends(get_store),
-) -> dict:
-    p = projection(store)
-    return measure_trace(p, p.index.resolve_id(id, kinds={PK.Measure}), include_inferred=include_inferred, lang=lang)
+) -> Response:
+    def build() -> dict:
+        p = projection(_store(request))
+        return measure_trace(p, p.index.resolve_id(id, kinds={PK.Measure}), include_inferred=include_inferred, lang=lang)
+
+    return await cached_json(request, ("trace", id, include_inferred, lang), build)
 
 
 @router.get("/api/national-items/{id}/supporters", responses=ERRORS,
             summary="国の施策を支える道の取組 / local measures, directions and indicators supporting a national item")
-def get_national_supporters(
+async def get_national_supporters(
+    request: Request,
     id: str = Path(..., max_length=200, description="国の施策・計画のID（IRIの末尾）/ national item or plan id (last IRI segment)"),
     include_inferred: bool = INFERRED,
     lang: str = Depends(lang_param),
-    store: Store = Depends(get_store),
-) -> dict:
-    p = projection(store)
-    return national_trace(p, p.index.resolve_id(id, kinds=NATIONAL_KINDS), include_inferred=include_inferred, lang=lang)
+) -> Response:
+    def build() -> dict:
+        p = projection(_store(request))
+        return national_trace(p, p.index.resolve_id(id, kinds=NATIONAL_KINDS), include_inferred=include_inferred, lang=lang)
+
+    return await cached_json(request, ("supporters", id, include_inferred, lang), build)
+
+
+def _store(request: Request) -> Store:
+    return request.app.state.store

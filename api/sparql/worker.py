@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from multiprocessing.connection import Connection
 
 from rdflib import Graph
+from rdflib.term import Identifier
 
 from policykg.graph import results
 from policykg.graph.store import GraphResult, QueryResult, SelectResult, Store, open_store
@@ -35,6 +36,10 @@ class QueryJob:
     base_iri: str | None = None
     default_graphs: tuple[str, ...] = ()
     named_graphs: tuple[str, ...] = ()
+    bindings: tuple[tuple[str, Identifier], ...] = ()
+    """Values bound by the engine (``Store.query(bindings=…)``), never spliced: canned query parameters."""
+    graph_as_rows: bool = False
+    """Answer CONSTRUCT/DESCRIBE as ``?subject ?predicate ?object`` rows (canned queries speak W3C JSON)."""
 
 
 def load_store(backend: str, nquads: bytes) -> Store:
@@ -64,6 +69,12 @@ def cap(result: QueryResult, max_rows: int) -> tuple[QueryResult, bool]:
     return result, False
 
 
+def graph_rows(result: GraphResult) -> SelectResult:
+    """A CONSTRUCT/DESCRIBE result as ``?subject ?predicate ?object`` rows."""
+    variables = ["subject", "predicate", "object"]
+    return SelectResult(variables, [dict(zip(variables, t)) for t in result.graph])
+
+
 def syntax_position(exc: BaseException, line_offset: int) -> tuple[int, int] | None:
     """Line and column of a parse error from either engine, minus the lines we prepended."""
     line, col = getattr(exc, "lineno", None), getattr(exc, "col", None)
@@ -89,12 +100,15 @@ def run_job(store: Store, job: QueryJob) -> tuple:
             text,
             default_graph_uris=list(job.default_graphs) or None,
             named_graph_uris=list(job.named_graphs) or None,
+            bindings=dict(job.bindings) or None,
         )
     except Exception as exc:  # engine errors never leave the worker as text
         if is_parse_error(exc):
             pos = syntax_position(exc, offset)
             return ("syntax", *(pos or (0, 0)))
         return ("error", "evaluation")
+    if job.graph_as_rows and isinstance(result, GraphResult):
+        result = graph_rows(result)
     result, truncated = cap(result, job.max_rows)
     try:
         body, media = results.serialize(result, job.media_type)

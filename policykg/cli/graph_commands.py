@@ -202,17 +202,17 @@ def resolve_query_text(query: str | None, name: str | None, params: Sequence[str
 
 
 def run_query(store: Store, text: str, *, bindings: dict | None = None) -> QueryResult:
-    """Run a read-only query: updates, SERVICE and LOAD are refused; FROM graphs are limited to the store's own."""
-    from policykg.graph.sparql_guard import analyse_query, restrict_graphs
+    """Run a read-only query: updates, SERVICE and LOAD are refused; FROM / FROM NAMED select among the
+    store's own graphs exactly as on ``/sparql`` (``resolve_dataset``: unknown graphs are empty, never fetched)."""
+    from policykg.graph.sparql_guard import analyse_query, resolve_dataset
 
     guarded = analyse_query(text)
     if guarded.form is None:
         raise QueryError("read-only: only SELECT, ASK, CONSTRUCT and DESCRIBE queries run from the CLI")
-    available = {str(g) for g in store.graph_names()}
-    default = restrict_graphs(guarded.default_graphs, available) if guarded.default_graphs else None
-    named = restrict_graphs(guarded.named_graphs, available) if guarded.named_graphs else None
+    default, named = resolve_dataset(guarded.default_graphs, guarded.named_graphs, {str(g) for g in store.graph_names()})
     try:
-        return store.query(guarded.text, bindings=bindings or None, default_graph_uris=default, named_graph_uris=named)
+        return store.query(guarded.text, bindings=bindings or None,
+                           default_graph_uris=default or None, named_graph_uris=named or None)
     except SyntaxError as exc:
         raise QueryError(f"SPARQL syntax error: {str(exc).splitlines()[0]}") from None
 

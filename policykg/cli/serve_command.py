@@ -32,24 +32,36 @@ def build_settings(*, token_env: str | None = None, **options: object) -> Settin
     return Settings(**values)
 
 
+def server_options(settings: Settings) -> dict[str, object]:
+    """uvicorn keyword arguments: uvloop and httptools when installed (they are dependencies; the
+    pure-Python asyncio loop and h11 parser remain as fallbacks), no access log unless asked."""
+    import importlib.util
+
+    return {
+        "host": settings.host,
+        "port": settings.port,
+        "loop": "uvloop" if importlib.util.find_spec("uvloop") else "asyncio",
+        "http": "httptools" if importlib.util.find_spec("httptools") else "h11",
+        "access_log": settings.access_log,
+        "log_level": "info" if settings.access_log else "warning",
+    }
+
+
 def run_serve(settings: Settings) -> None:
     """Open (or build) the store, then serve until interrupted."""
     import uvicorn
 
     from policykg.api.app import create_app
+    from policykg.api.routes.catalog import warm_up
     from policykg.build import open_or_build
 
     if settings.store is None:
         progress("同梱データからグラフを構築しています / building the bundled graph in memory")
     store = open_or_build(settings.store, backend=settings.backend.value)
     progress(f"{len(store)} quads; http://{settings.host}:{settings.port}/sparql")
-    uvicorn.run(
-        create_app(settings, store=store),
-        host=settings.host,
-        port=settings.port,
-        access_log=settings.access_log,
-        log_level="info" if settings.access_log else "warning",
-    )
+    app = create_app(settings, store=store)
+    warm_up(app)
+    uvicorn.run(app, **server_options(settings))
 
 
 @app.command("serve")
