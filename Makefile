@@ -13,4 +13,7 @@ test:
 
 bench:
 	bash scripts/setup.sh --test
-	.venv/bin/python benchmarks/run_all.py
+	.venv/bin/python -m benchmarks.graph_bench
+	.venv/bin/python benchmarks/load_bench.py
+	.venv/bin/python benchmarks/viz_bench.py
+	.venv/bin/python benchmarks/gaps_bench.py

@@ -86,13 +86,9 @@ def with_query(path: str, params: dict[str, object]) -> str:
     return f"{path}?{urlencode(clean, quote_via=quote)}" if clean else path
 
 
-def _lang_param(lang: str | None) -> str | None:
-    return lang if lang and lang != _default_lang.get() else None
-
-
 def lang_param_value(lang: str | None) -> str | None:
     """The ``lang`` query value a link needs for ``lang`` (``None`` = leave it out: the default)."""
-    return _lang_param(lang)
+    return lang if lang and lang != _default_lang.get() else None
 
 
 def page_url(name: str, lang: str | None = None, **params: object) -> str:
@@ -101,7 +97,7 @@ def page_url(name: str, lang: str | None = None, **params: object) -> str:
     >>> page_url("measures", "en", offset=100)
     '/measures?offset=100&lang=en'
     """
-    return with_query(PAGES[name], {**params, "lang": _lang_param(lang)})
+    return with_query(PAGES[name], {**params, "lang": lang_param_value(lang)})
 
 
 def api_url(name: str, lang: str | None = None, **params: object) -> str:
@@ -110,7 +106,7 @@ def api_url(name: str, lang: str | None = None, **params: object) -> str:
     >>> api_url("search", q="MaaS")
     '/api/search?q=MaaS'
     """
-    return with_query(API[name], {**params, "lang": _lang_param(lang)})
+    return with_query(API[name], {**params, "lang": lang_param_value(lang)})
 
 
 def is_entity(iri: object) -> bool:
@@ -134,7 +130,7 @@ def iri_from_path(path: str) -> URIRef:
 
 def entity_url(iri: str, lang: str | None = None) -> str:
     """The entity page (HTML by default; other formats by Accept or :func:`rdf_url`)."""
-    return with_query(entity_path(iri), {"lang": _lang_param(lang)})
+    return with_query(entity_path(iri), {"lang": lang_param_value(lang)})
 
 
 def rdf_url(iri: str, suffix: str) -> str:
@@ -145,7 +141,7 @@ def rdf_url(iri: str, suffix: str) -> str:
 
 
 def measure_api_url(measure_id: str, lang: str | None = None) -> str:
-    return with_query(f"/api/measures/{quote(measure_id, safe='')}", {"lang": _lang_param(lang)})
+    return with_query(f"/api/measures/{quote(measure_id, safe='')}", {"lang": lang_param_value(lang)})
 
 
 def trace_url(measure_id: str) -> str:
@@ -160,7 +156,7 @@ def supporters_url(item_id: str) -> str:
 
 def viz_url(focus: str | None = None, lang: str | None = None) -> str:
     """The network view, optionally centred on one entity id."""
-    return with_query("/viz", {"focus": focus, "lang": _lang_param(lang)})
+    return with_query("/viz", {"focus": focus, "lang": lang_param_value(lang)})
 
 
 def query_api_url(name: str, **params: object) -> str:

@@ -22,6 +22,8 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
+import pyoxigraph
+import rdflib
 from rdflib import URIRef
 
 from benchmarks.synthetic import write as write_synthetic
@@ -205,7 +207,7 @@ def bench_synthetic(triples: int, cap: float, load_cap: float, repeat: int) -> d
     say("loading into Oxigraph")
     ox_store = OxigraphStore()
     start = time.perf_counter()
-    ox_store.engine.bulk_load(path=str(path), format=__import__("pyoxigraph").RdfFormat.N_QUADS)
+    ox_store.engine.bulk_load(path=str(path), format=pyoxigraph.RdfFormat.N_QUADS)
     ox_load = (time.perf_counter() - start) * 1000
     plan, measure = synthetic_subjects(ox_store)
     ox_queries = bench_queries(ox_store, plan, measure, repeat)
@@ -296,9 +298,6 @@ def main(argv: list[str] | None = None) -> dict:
     parser.add_argument("--repeat", type=int, default=30, help="timed runs per query (Oxigraph, Hokkaido)")
     parser.add_argument("--out", type=Path, default=RESULTS)
     args = parser.parse_args(argv)
-
-    import pyoxigraph
-    import rdflib
 
     report: dict = {
         "generated": time.strftime("%Y-%m-%d %H:%M:%S"),

@@ -21,15 +21,14 @@ import random
 from collections.abc import Iterator
 from pathlib import Path
 
-PK = "https://w3id.org/policykg/ontology#"
-ID = "https://w3id.org/policykg/id/"
-GRAPH = "https://w3id.org/policykg/graph/"
-RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
-SKOS = "http://www.w3.org/2004/02/skos/core#"
-RDFS_LABEL = "http://www.w3.org/2000/01/rdf-schema#label"
-PROV = "http://www.w3.org/ns/prov#"
-QUDT = "http://qudt.org/schema/qudt/"
-XSD = "http://www.w3.org/2001/XMLSchema#"
+from policykg.namespaces import GRAPH as GRAPH_NS, PREFIXES
+
+# Plain strings of the project's namespaces (policykg.namespaces): the lines are built by concatenation.
+PK, ID, SKOS, PROV, QUDT, XSD, SOSA, UNIT = (
+    PREFIXES[p] for p in ("pk", "pkid", "skos", "prov", "qudt", "xsd", "sosa", "unit"))
+GRAPH = str(GRAPH_NS)
+RDF_TYPE = PREFIXES["rdf"] + "type"
+RDFS_LABEL = PREFIXES["rdfs"] + "label"
 
 TRIPLES_PER_LOCAL_PLAN = 1_550
 """Rough size of one synthetic local plan, to turn a triple target into a plan count."""
@@ -150,11 +149,11 @@ def local_plan(n: int, alignable: list[str], rng: random.Random) -> list[str]:
             value = rng.randint(10, 1000)
             for triple in ((typ, _iri(PK + "NumericIndicator")), (typ, _iri(PK + "Indicator")),
                            (label, _lit(f"指標{n}-{a}{letter}", "ja")), (_iri(PK + "evaluates"), d),
-                           (_iri(PK + "unit"), _iri("https://w3id.org/policykg/unit/Count")), (_iri(PK + "unitText"), _lit("件")),
+                           (_iri(PK + "unit"), _iri(UNIT + "Count")), (_iri(PK + "unitText"), _lit("件")),
                            (_iri(PK + "desiredDirection"), _iri(PK + "HigherIsBetter")),
                            (_iri(PK + "hasBaseline"), base), (_iri(PK + "hasTarget"), target)):
                 w.add(ind, *triple)
-            for triple in ((typ, _iri(PK + "Baseline")), (_iri("http://www.w3.org/ns/sosa/observedProperty"), ind),
+            for triple in ((typ, _iri(PK + "Baseline")), (_iri(SOSA + "observedProperty"), ind),
                            (_iri(QUDT + "numericValue"), _lit(str(value), datatype="decimal")),
                            (_iri(PK + "valueText"), _lit(f"{value}件")),
                            (_iri(PK + "date"), _lit("2020-03-31", datatype="date"))):

@@ -28,7 +28,7 @@ from rdflib.namespace import XSD
 from rdflib.term import Identifier
 
 from policykg.errors import QueryError, QueryNotFound
-from policykg.namespaces import PREFIXES, sparql_prefixes
+from policykg.namespaces import expand_prefixed, sparql_prefixes
 
 QUERY_PACKAGE = "policykg.graph"
 QUERY_FOLDER = "queries"
@@ -121,18 +121,22 @@ def load_query(name: str) -> CannedQuery:
     names = query_names()
     if name not in names:
         raise QueryNotFound(name, names)
-    return parse_query_file(name, _folder().joinpath(f"{name}.rq").read_text(encoding="utf-8"))
+    return _read(name)
 
 
 def list_queries() -> list[CannedQuery]:
     """Every canned query, sorted by name."""
-    return [load_query(n) for n in query_names()]
+    return [_read(n) for n in query_names()]
+
+
+def _read(name: str) -> CannedQuery:
+    return parse_query_file(name, _folder().joinpath(f"{name}.rq").read_text(encoding="utf-8"))
 
 
 def _expand(value: str) -> URIRef:
-    prefix, sep, local = value.partition(":")
-    if sep and prefix in PREFIXES and not local.startswith("//"):
-        return URIRef(PREFIXES[prefix] + local)
+    expanded = expand_prefixed(value)
+    if expanded != value:
+        return URIRef(expanded)
     if re.fullmatch(r"[a-zA-Z][a-zA-Z0-9+.-]*:[^\s<>\"{}|^`\\]+", value):
         return URIRef(value)
     raise ValueError("not an IRI or a known prefixed name")

@@ -29,7 +29,7 @@ from collections.abc import Callable
 from xml.sax.saxutils import escape, quoteattr
 
 from rdflib import BNode, Literal, URIRef
-from rdflib.namespace import RDF, XSD
+from rdflib.namespace import XSD
 from rdflib.term import Identifier
 
 from policykg.graph.store import AskResult, GraphResult, QueryResult, SelectResult
@@ -44,7 +44,6 @@ JSONLD = "application/ld+json"
 RDFXML = "application/rdf+xml"
 
 _XML_NS = "http://www.w3.org/2005/sparql-results#"
-_LANG_STRING = RDF.langString
 
 # Turtle's abbreviated numeric syntax: only these lexical forms may drop quotes and datatype in TSV.
 _TURTLE_NUMBER = {
@@ -241,10 +240,13 @@ FORMAT_ALIASES: dict[str, str] = {
 """Short names accepted by ``?format=`` and ``--format``."""
 
 
+def _serializers(result: QueryResult) -> dict[str, Callable]:
+    return GRAPH_SERIALIZERS if isinstance(result, GraphResult) else SELECT_SERIALIZERS
+
+
 def media_types_for(result: QueryResult) -> list[str]:
     """The media types this result can be written as, default first."""
-    table = GRAPH_SERIALIZERS if isinstance(result, GraphResult) else SELECT_SERIALIZERS
-    return list(table)
+    return list(_serializers(result))
 
 
 def serialize(result: QueryResult, media_type: str | None = None) -> tuple[bytes, str]:
@@ -254,7 +256,7 @@ def serialize(result: QueryResult, media_type: str | None = None) -> tuple[bytes
 
     :raises ValueError: the media type does not fit this kind of result; the message lists those that do.
     """
-    table: dict = GRAPH_SERIALIZERS if isinstance(result, GraphResult) else SELECT_SERIALIZERS
+    table = _serializers(result)
     wanted = media_type or next(iter(table))
     wanted = FORMAT_ALIASES.get(wanted.lower(), wanted.split(";")[0].strip().lower())
     if wanted not in table:

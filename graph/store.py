@@ -243,14 +243,13 @@ def with_values_clause(sparql: str, bindings: Mapping[str, Identifier]) -> str:
 
 def _where_group_start(sparql: str) -> int | None:
     """Offset just after the ``{`` that opens the query's outermost WHERE group (strings, IRIs, comments skipped)."""
-    from policykg.graph.sparql_guard import tokenize
+    from policykg.graph.sparql_guard import QUERY_FORMS, tokenize
 
     depth = 0
     seen_where = False
     first_group: int | None = None
+    form: str | None = None
     for tok in tokenize(sparql):
-        if tok.kind in ("ws", "comment"):
-            continue
         if tok.value == "{":
             if depth == 0:
                 if seen_where:
@@ -260,10 +259,10 @@ def _where_group_start(sparql: str) -> int | None:
             depth += 1
         elif tok.value == "}":
             depth -= 1
-        elif depth == 0 and tok.kind == "word" and tok.value.upper() == "WHERE":
+        elif depth == 0 and tok.keyword == "WHERE":
             seen_where = True
-    form = next((t.value.upper() for t in tokenize(sparql)
-                 if t.kind == "word" and t.value.upper() in ("SELECT", "ASK", "CONSTRUCT", "DESCRIBE")), None)
+        elif form is None and tok.keyword in QUERY_FORMS:
+            form = tok.keyword
     return first_group if form != "CONSTRUCT" else None
 
 

@@ -18,7 +18,6 @@ import threading
 from collections import deque
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
 import pyshacl
 from rdflib import BNode, Dataset, Graph, Literal, URIRef
@@ -29,17 +28,13 @@ from rdflib.term import Node
 
 from policykg.errors import ValidationFailed
 from policykg.graph.labels import pick_label
-from policykg import namespaces as ns
-from policykg.namespaces import DCTERMS, PK, PREFIXES, RDF, RDFS, SKOS
-
-if TYPE_CHECKING:
-    from policykg.graph.store import Store
+from policykg.namespaces import DCTERMS, PK, RDF, RDFS, SKOS, SOSA, curie
 
 _LOCK = threading.Lock()
 _SEVERITY_ORDER = {"Violation": 0, "Warning": 1, "Info": 2}
 _SEVERITY_JA = {"Warning": "警告", "Info": "情報"}
 _OWNER_HOPS = 3
-_BELONGS_TO = (PK.targetOf, ns.SOSA.observedProperty, PK.assesses, PK.localItem)
+_BELONGS_TO = (PK.targetOf, SOSA.observedProperty, PK.assesses, PK.localItem)
 
 
 @dataclass(frozen=True)
@@ -122,13 +117,6 @@ def validate(
         if result not in nested
     }
     return ValidationReport(bool(conforms), report_graph, str(report_text), sorted(found, key=_sort_key))
-
-
-def validate_store(store: Store, *, shapes: Graph | None = None) -> ValidationReport:
-    """Validate everything in a :class:`policykg.graph.store.Store` (all named graphs)."""
-    from policykg.graph.store import to_dataset
-
-    return validate(to_dataset(store), shapes=shapes)
 
 
 def raise_for_report(report: ValidationReport, *, lang: str = "ja") -> None:
@@ -314,11 +302,7 @@ def _literal_key(literal: Literal) -> tuple[str, str]:
 
 
 def _curie(iri: Node) -> str:
-    text = str(iri)
-    for prefix, namespace in sorted(PREFIXES.items(), key=lambda kv: -len(kv[1])):
-        if text.startswith(namespace) and len(text) > len(namespace):
-            return f"{prefix}:{text[len(namespace):]}"
-    return f"<{text}>"
+    return curie(str(iri)) or f"<{iri}>"
 
 
 def _value_text(value: Node) -> str:
@@ -354,6 +338,6 @@ def _sort_key(v: Violation) -> tuple:
 
 
 __all__ = [
-    "validate", "validate_store", "raise_for_report", "format_report", "format_violation",
+    "validate", "raise_for_report", "format_report", "format_violation",
     "ValidationReport", "Violation", "SourcePlace",
 ]

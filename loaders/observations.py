@@ -23,12 +23,13 @@ from decimal import Decimal
 from pathlib import Path
 
 from rdflib import BNode, Graph, Literal, URIRef
-from rdflib.namespace import DCTERMS, RDF, RDFS, SKOS, SOSA, TIME, XSD
+from rdflib.namespace import DCTERMS, RDF, RDFS, SKOS, SOSA, XSD
 
 from policykg.errors import SourceError
-from policykg.ids import digest, entity_iri, normalize_label
+from policykg.ids import digest, entity_iri, local_id, normalize_label
+from policykg.loaders.deck.emit import time_node
 from policykg.loaders.values import Instant, ValueFormatError, parse_number, parse_time, unit_key_for
-from policykg.namespaces import ID, PK, PREFIXES, QUDT, UNIT
+from policykg.namespaces import ID, PK, QUDT, UNIT, expand_prefixed
 
 __all__ = ["COLUMNS", "REQUIRED", "parse_observations", "read_observations", "parse_date", "parse_unit"]
 
@@ -39,7 +40,6 @@ _MULTIPLIERS = {"万": Decimal(10_000), "億": Decimal(100_000_000), "千": Deci
 _ISO = re.compile(r"^(\d{4})[-/](\d{1,2})(?:[-/](\d{1,2}))?$")
 _TRUE = {"true", "1", "yes", "y", "はい"}
 _FALSE = {"false", "0", "no", "n", "いいえ", ""}
-_UNIT_TYPES = {"year": TIME.unitYear, "month": TIME.unitMonth, "day": TIME.unitDay}
 
 
 @dataclass(frozen=True)
@@ -66,9 +66,7 @@ def _indicator_index(context: Graph) -> tuple[dict[URIRef, _Indicator], dict[str
 
 
 def _resolve_indicator(text: str, by_iri: Mapping[URIRef, _Indicator], by_label: Mapping[str, set[URIRef]]) -> _Indicator:
-    prefix, sep, local = text.partition(":")
-    if sep and prefix in PREFIXES and not local.startswith("//"):
-        text = PREFIXES[prefix] + local
+    text = expand_prefixed(text)
     if re.match(r"^https?://", text):
         if URIRef(text) in by_iri:
             return by_iri[URIRef(text)]
@@ -193,7 +191,7 @@ def _row_triples(g: Graph, row: Mapping[str, str], line: int, file_name: str,
         except ValueError as exc:
             raise fail("unit", str(exc)) from None
         if indicator.unit is not None and unit != indicator.unit:
-            wanted = indicator.unit_text or str(indicator.unit).rsplit("/", 1)[-1]
+            wanted = indicator.unit_text or local_id(indicator.unit)
             raise fail("unit", f"unit {cell['unit']!r} does not match the indicator's unit {wanted!r} "
                                f"(<{indicator.unit}>); only 万/億/千 prefixes of it are accepted")
     try:
@@ -217,14 +215,7 @@ def _row_triples(g: Graph, row: Mapping[str, str], line: int, file_name: str,
         g.add((obs, PK.unitText, Literal(unit_text)))
     g.add((obs, PK.valueText, Literal(cell["value"] + unit_text)))
     g.add((obs, PK.date, Literal(when.date.isoformat(), datatype=XSD.date)))
-    instant = BNode()
-    g.add((obs, SOSA.phenomenonTime, instant))
-    g.add((instant, RDF.type, TIME.Instant))
-    g.add((instant, TIME.inXSDDate, Literal(when.date.isoformat(), datatype=XSD.date)))
-    g.add((instant, TIME.unitType, _UNIT_TYPES[when.unit]))
-    g.add((instant, PK.originalText, Literal(cell["date"])))
-    if when.fiscal_year is not None:
-        g.add((instant, PK.fiscalYear, Literal(str(when.fiscal_year), datatype=XSD.gYear)))
+    g.add((obs, SOSA.phenomenonTime, time_node(g, when)))  # when.text is the cell as written
     if cell["source"]:
         g.add((obs, DCTERMS.source, Literal(cell["source"])))
     if cell["note"]:

@@ -15,7 +15,7 @@ from pathlib import Path
 from rdflib import Graph, URIRef
 
 from policykg.errors import SourceError
-from policykg.graph.pipeline import load_graphs
+from policykg.graph.pipeline import load_graphs, union_after
 from policykg.graph.store import OxigraphStore, Store, open_store
 from policykg.loaders.registry import read_source, source_kind
 from policykg.namespaces import ONTOLOGY_GRAPH
@@ -35,9 +35,13 @@ def default_sources() -> list[Path]:
     >>> [p.name for p in default_sources()][0]
     'hokkaido-society5-fy2023-secretariat-deck.txt'
     """
-    data = bundled_data_dir()
-    alignments = sorted((data / "alignments").glob("*.csv")) if (data / "alignments").is_dir() else []
-    return [data / "sources" / BUNDLED_DECK, *alignments]
+    return [bundled_data_dir() / "sources" / BUNDLED_DECK, *bundled_alignment_files()]
+
+
+def bundled_alignment_files() -> list[Path]:
+    """The curated alignment CSVs in ``data/alignments``, sorted by name."""
+    folder = bundled_data_dir() / "alignments"
+    return sorted(folder.glob("*.csv")) if folder.is_dir() else []
 
 
 def _phase(path: Path) -> int:
@@ -99,11 +103,7 @@ def build_store(
     :raises ValueError: an unknown backend, or ``store_dir`` with the memory-only rdflib backend.
     """
     target = store if store is not None else open_store(store_dir, backend=backend)
-    existing = None
-    if len(target):
-        existing = Graph()
-        for s, p, o, _g in target.quads():
-            existing.add((s, p, o))
+    existing = union_after(target, {}) if len(target) else None
     graphs = read_sources(default_sources() if sources is None else sources, context=existing, progress=progress)
     load_graphs(target, graphs, validate=validate, progress=progress)
     if isinstance(target, OxigraphStore):
@@ -124,4 +124,7 @@ def open_or_build(store_dir: str | Path | None, *, backend: str = "oxigraph") ->
     return store
 
 
-__all__ = ["default_sources", "bundled_data_dir", "read_sources", "build_store", "open_or_build", "BUNDLED_DECK"]
+__all__ = [
+    "default_sources", "bundled_data_dir", "bundled_alignment_files", "read_sources", "build_store", "open_or_build",
+    "BUNDLED_DECK",
+]

@@ -42,10 +42,37 @@ PREFIXES: dict[str, str] = {
     "qudt": str(QUDT),
 }
 
+_BY_LENGTH = sorted(PREFIXES.items(), key=lambda kv: -len(kv[1]))
+
 
 def sparql_prefixes() -> str:
     """PREFIX lines for every namespace above, to prepend to canned queries."""
     return "".join(f"PREFIX {p}: <{iri}>\n" for p, iri in PREFIXES.items())
+
+
+def curie(iri: str) -> str | None:
+    """``iri`` as a prefixed name (``pk:Measure``) with the longest namespace above that fits; else ``None``.
+
+    >>> curie("https://w3id.org/policykg/ontology#Measure"), curie("http://example.org/x")
+    ('pk:Measure', None)
+    """
+    text = str(iri)
+    for prefix, namespace in _BY_LENGTH:
+        if text.startswith(namespace) and len(text) > len(namespace):
+            return f"{prefix}:{text[len(namespace):]}"
+    return None
+
+
+def expand_prefixed(text: str) -> str:
+    """A prefixed name whose prefix is one of :data:`PREFIXES` as its full IRI; any other text unchanged.
+
+    >>> expand_prefixed("pkid:hokkaido/plan"), expand_prefixed("https://x/y")
+    ('https://w3id.org/policykg/id/hokkaido/plan', 'https://x/y')
+    """
+    prefix, sep, local = text.partition(":")
+    if sep and prefix in PREFIXES and not local.startswith("//"):
+        return PREFIXES[prefix] + local
+    return text
 
 
 def graph_name(source_name: str) -> URIRef:
@@ -56,6 +83,6 @@ def graph_name(source_name: str) -> URIRef:
 __all__ = [
     "BASE", "PK", "ID", "GRAPH", "UNIT", "QUDT", "QUDT_UNIT", "ONTOLOGY_GRAPH",
     "INFERRED_ALIGNMENTS_GRAPH", "PROGRESS_GRAPH", "CURATED_ALIGNMENTS_GRAPH_PREFIX",
-    "PREFIXES", "sparql_prefixes", "graph_name",
+    "PREFIXES", "sparql_prefixes", "curie", "expand_prefixed", "graph_name",
     "DCTERMS", "OWL", "PROV", "RDF", "RDFS", "SKOS", "TIME", "XSD", "ORG", "SOSA",
 ]

@@ -14,3 +14,5 @@ SOURCE_DECK = ROOT / "data" / "sources" / DECK_FILE
 SHARED = ROOT.parent / "shared"
 W3C = SHARED / "w3c-sparql11"
 SPARQL_DATA = ROOT / "tests" / "data" / "sparql"
+CATALOG_DATA = ROOT / "tests" / "data" / "catalog"
+CURATED_CSV = ROOT / "data" / "alignments" / "hokkaido-curated.csv"

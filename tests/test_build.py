@@ -23,8 +23,9 @@ from policykg.graph.store import SelectResult
 from policykg.loaders.registry import csv_kind, read_source, source_kind
 from policykg.namespaces import ONTOLOGY_GRAPH, PK, graph_name
 
+from project_paths import ROOT
+
 DATA = Path(__file__).parent / "data" / "rdf"
-ROOT = Path(__file__).resolve().parent.parent
 DECK_GRAPH = graph_name(Path(BUNDLED_DECK).stem)
 
 

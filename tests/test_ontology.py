@@ -16,7 +16,8 @@ from policykg import namespaces as ns
 from policykg.namespaces import ORG, PK, PROV, QUDT, QUDT_UNIT, UNIT
 from policykg.ontology import ontology_graph, ontology_text, shapes_graph, shapes_text
 
-ROOT = Path(__file__).resolve().parent.parent
+from project_paths import ROOT
+
 MODEL_DOC = (ROOT / "docs" / "model.md").read_text(encoding="utf-8")
 ONT = ontology_graph()
 SHAPES = shapes_graph()

@@ -10,7 +10,8 @@ from dataclasses import dataclass
 
 from rdflib import URIRef
 
-from policykg.namespaces import PK
+from policykg.graph.analysis.label_index import NATIONAL_PLAN_CLASSES
+from policykg.namespaces import PK, SKOS
 
 
 @dataclass(frozen=True)
@@ -48,8 +49,6 @@ LOCAL_PLAN_LEVEL = 9
 NATIONAL_INDICATOR_LEVEL = 1
 """A national KPI hangs off its national plan, so it sits beside the plan, not among local indicators."""
 
-NATIONAL_PLAN_CLASSES = (PK.NationalPlan, PK.Guideline)
-
 
 def kind_of(classes: set[URIRef]) -> str | None:
     """The kind key for an entity's classes, or None when it is not drawn.
@@ -76,8 +75,8 @@ STRUCTURE_PREDICATES: dict[URIRef, tuple[str, bool]] = {
     PK.implements: ("implements", False),
     PK.references: ("references", False),
     PK.accompanies: ("accompanies", False),
-    URIRef("http://www.w3.org/2004/02/skos/core#broader"): ("broader", False),
-    URIRef("http://www.w3.org/2004/02/skos/core#topConceptOf"): ("topConceptOf", False),
+    SKOS.broader: ("broader", False),
+    SKOS.topConceptOf: ("topConceptOf", False),
     PK.hasArea: ("topConceptOf", True),
 }
 
@@ -97,7 +96,6 @@ RELATIONS: dict[str, tuple[str, str, str]] = {
     "Supports": ("支える", "supports", "#1e8449"),
     "ContributesTo": ("寄与する", "contributes to", "#2874a6"),
 }
-ALIGNMENT_FALLBACK_COLOR = "#2874a6"
 
 EVIDENCE: dict[str, tuple[str, str]] = {
     "structure": ("計画の構造", "plan structure"),
@@ -138,5 +136,5 @@ def legend() -> dict:
 __all__ = [
     "KindStyle", "KINDS", "KIND_BY_KEY", "kind_of", "STRUCTURE_PREDICATES", "RELATIONS", "EVIDENCE",
     "ALIGNMENT_EVIDENCE", "STATUSES", "NO_STATUS_COLOR", "legend", "LOCAL_PLAN_LEVEL",
-    "NATIONAL_INDICATOR_LEVEL", "NATIONAL_PLAN_CLASSES", "ALIGNMENT_FALLBACK_COLOR",
+    "NATIONAL_INDICATOR_LEVEL", "NATIONAL_PLAN_CLASSES",
 ]

@@ -16,6 +16,7 @@ from importlib.resources import files
 from rdflib import Literal, URIRef
 from rdflib.namespace import DCTERMS, RDFS, SKOS
 
+from policykg.api.catalog.sparql import term_name
 from policykg.graph.labels import pick_label
 from policykg.graph.store import SelectResult, Store
 from policykg.ids import local_id, normalize_label
@@ -187,10 +188,7 @@ def _alignment_edges(rows: Rows, kinds: Mapping[URIRef, str]) -> list[dict]:
 
 def local_id_of_term(term, default: str) -> str:
     """The local name of an ontology individual (``pk:Curated`` -> ``Curated``)."""
-    if term is None:
-        return default
-    text = str(term)
-    return text.rsplit("#", 1)[-1] if "#" in text else local_id(text)
+    return default if term is None else term_name(term)
 
 
 def _number(term) -> float | None:

@@ -120,25 +120,34 @@ def page_data(model: dict, *, lang: str, layout: Layout) -> dict:
     }
 
 
+@lru_cache(maxsize=1)
+def _shipped_code() -> tuple[str, dict[str, Markup]]:
+    """The CSP and the inlined scripts and styles: the same for every page, so hashed and checked once."""
+    vis_js, vis_css = vis_assets()
+    app_js, app_css = app_assets()
+    csp = content_security_policy([vis_js, app_js], [vis_css, app_css])
+    return csp, {
+        "vis_js": _inline(vis_js, "</script"),
+        "app_js": _inline(app_js, "</script"),
+        "vis_css": _inline(vis_css, "</style"),
+        "app_css": _inline(app_css, "</style"),
+    }
+
+
 def render_page(model: dict, *, lang: str = "ja", layout: Layout = Layout.hierarchical,
                 json_url: str | None = None) -> RenderedPage:
     """The page for ``model`` (already filtered). ``json_url`` links the JSON twin when served."""
     if lang not in LANGS:
         raise ValueError(f"unknown language {lang!r}; choose one of {', '.join(LANGS)}")
-    vis_js, vis_css = vis_assets()
-    app_js, app_css = app_assets()
     data = script_json(page_data(model, lang=lang, layout=layout))
-    csp = content_security_policy([vis_js, app_js], [vis_css, app_css])
+    csp, code = _shipped_code()
     html = _environment().get_template("network.html").render(
         lang=lang,
         ui=UI_TEXT[lang],
         csp=csp,
         json_url=json_url,
         data_json=_inline(data, "</script"),
-        vis_js=_inline(vis_js, "</script"),
-        app_js=_inline(app_js, "</script"),
-        vis_css=_inline(vis_css, "</style"),
-        app_css=_inline(app_css, "</style"),
+        **code,
         node_count=len(model["nodes"]),
         edge_count=len(model["edges"]),
     )

@@ -1,4 +1,4 @@
-"""Canned queries (``policykg.graph.queries``): list them and run one with bound parameters."""
+"""Canned queries (``policykg.graph.queries``): list them, and the worker job that runs one with bound parameters."""
 
 from __future__ import annotations
 
@@ -9,7 +9,6 @@ from policykg.api.sparql.worker import QueryJob
 from policykg.errors import QueryError
 from policykg.graph import queries, results
 from policykg.graph.sparql_guard import analyse_query, resolve_dataset
-from policykg.graph.store import GraphResult, QueryResult, SelectResult, Store
 
 MAX_VALUE_LENGTH = 2000
 
@@ -71,28 +70,4 @@ def canned_job(name: str, params: Mapping[str, str], *, max_rows: int, graphs: C
     )
 
 
-def run_canned(store: Store, name: str, params: Mapping[str, str]) -> QueryResult:
-    """Run a canned query in-process with its parameters typed and bound by the engine (never spliced).
-
-    No time limit: for trusted callers (tests, scripts). The API runs :func:`canned_job` in the
-    killable query workers instead.
-
-    A CONSTRUCT result comes back as ``?subject ?predicate ?object`` rows, so every canned
-    query answers in the W3C SPARQL JSON results shape.
-
-    :raises QueryNotFound: unknown query name.
-    :raises QueryError: an undeclared parameter, a value of the wrong type, or a value too long.
-    """
-    query = get_canned(name)
-    for key, value in params.items():
-        if len(value) > MAX_VALUE_LENGTH:
-            raise QueryError(f"パラメータ {key} が長すぎます / parameter {key} is longer than {MAX_VALUE_LENGTH} characters")
-    bindings = queries.bind_params(query, params)
-    result = store.query(query.text, bindings=bindings or None)
-    if isinstance(result, GraphResult):
-        variables = ["subject", "predicate", "object"]
-        return SelectResult(variables, [dict(zip(variables, t)) for t in result.graph])
-    return result
-
-
-__all__ = ["list_canned", "get_canned", "run_canned", "canned_job", "describe_query", "MAX_VALUE_LENGTH"]
+__all__ = ["list_canned", "get_canned", "canned_job", "describe_query", "MAX_VALUE_LENGTH"]

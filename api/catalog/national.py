@@ -62,14 +62,17 @@ def list_national_items(store: Store, lang: str) -> list[dict]:
 
 def _depth_first(items: list[dict]) -> list[str]:
     """Item IRIs plan by plan, each parent followed by its children in source order."""
+    def source_order(r: dict) -> tuple:
+        return r["plan"]["id"] if r["plan"] else "", _ordinal(r), r["label"]
+
     children: dict = defaultdict(list)
     for item in items:
         children[item["parent"]["iri"] if item["parent"] else None].append(item)
     for kids in children.values():
-        kids.sort(key=lambda r: (r["plan"]["id"] if r["plan"] else "", _ordinal(r), r["label"]))
+        kids.sort(key=source_order)
     known = {item["iri"] for item in items}
     roots = [i for i in items if not i["parent"] or i["parent"]["iri"] not in known]
-    roots.sort(key=lambda r: (r["plan"]["id"] if r["plan"] else "", _ordinal(r), r["label"]))
+    roots.sort(key=source_order)
     ordered: list[str] = []
     stack = list(reversed(roots))
     while stack:

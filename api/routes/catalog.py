@@ -15,7 +15,8 @@ from starlette.concurrency import run_in_threadpool
 from policykg.api.catalog import areas, canned, indicators, measures, national, overview, search
 from policykg.api.catalog import models as m
 from policykg.api.catalog.sparql import page
-from policykg.api.answers import cache_of, cached_json, encode_json, json_response
+from policykg.api.answers import answer_cache, cache_of, cached_json, encode_json, json_response
+from policykg.api.deps import get_store
 from policykg.graph.store import Store
 
 router = APIRouter(tags=["catalog"])
@@ -90,10 +91,6 @@ PAGE_MODELS: dict[str, type] = {
 """The response model of each list's pages."""
 
 
-def _store_of(request: Request) -> Store:
-    return request.app.state.store
-
-
 def list_for(state, name: str, lang: str) -> list[dict]:
     """The full list ``name`` in ``lang`` for the store's current generation, from ``app.state``'s cache
     (blocking on a miss: call from a worker thread)."""
@@ -104,6 +101,13 @@ def list_for(state, name: str, lang: str) -> list[dict]:
 def catalog_list(request: Request, name: str, lang: str) -> list[dict]:
     """:func:`list_for` the app serving ``request``; shared by the JSON API and the pages."""
     return list_for(request.app.state, name, lang)
+
+
+def catalog_overview(request: Request, lang: str) -> dict:
+    """:func:`~policykg.api.catalog.overview.overview` for the store's current generation, cached like
+    the lists; shared by ``/api/overview`` and the home page (blocking on a miss)."""
+    store = get_store(request)
+    return answer_cache(request).get_or_build(store.generation, ("overview", lang), lambda: overview.overview(store, lang))
 
 
 def _page_key(name: str, lang: str, paging: Paging) -> tuple:
@@ -148,7 +152,7 @@ def warm_up(app) -> None:
             summary="収録内容の概要 / what the graph holds")
 async def get_overview(request: Request, lang: str = Depends(lang_param)) -> Response:
     """種類ごとの件数・トリプル数・名前付きグラフ / counts per kind, triples and named graphs."""
-    return await cached_json(request, ("overview", lang), lambda: overview.overview(_store_of(request), lang), m.Overview)
+    return await cached_json(request, ("overview", lang), lambda: catalog_overview(request, lang), m.Overview)
 
 
 @router.get("/api/areas", response_model=m.AreaPage, responses=ERRORS, summary="分野 / policy areas")
@@ -181,7 +185,7 @@ async def get_measure(
     """出典箇所と追跡・ネットワーク表示へのリンク付き / with source locations and trace/network links."""
     return await cached_json(
         request, ("measure", measure_id, lang),
-        lambda: measures.get_measure(_store_of(request), measure_id, lang,
+        lambda: measures.get_measure(get_store(request), measure_id, lang,
                                      items=catalog_list(request, "measures", lang)),
         m.MeasureDetail,
     )
@@ -219,7 +223,7 @@ async def get_search(
     ja/en labels and altLabels by substring, exact then prefix then substring matches first."""
     return await cached_json(
         request, ("search", q, lang, *paging.key),
-        lambda: paging(search.search(_store_of(request), q, lang), lang), m.SearchPage,
+        lambda: paging(search.search(get_store(request), q, lang), lang), m.SearchPage,
     )
 
 
@@ -253,7 +257,7 @@ async def run_query(
     params = {k: v for k, v in request.query_params.items() if k != "lang"}
     job = canned.canned_job(
         name, params, max_rows=settings.max_rows,
-        graphs={str(g) for g in _store_of(request).graph_names()},
+        graphs={str(g) for g in get_store(request).graph_names()},
         allow_service=settings.allow_service, allow_load=settings.allow_load,
     )
     return await run_job(request, job, media_type="application/json")

@@ -2,7 +2,8 @@
 
 Every page is rendered by Jinja2 with autoescape on, links its JSON twin with ``rel="alternate"``,
 keeps ``?lang=en`` across links, loads only local assets, and is sent with a
-``Content-Security-Policy: default-src 'self'`` header (no inline script or style anywhere).
+``Content-Security-Policy: default-src 'self'`` header (no inline script or style anywhere); the other
+security headers come from ``SecurityHeadersMiddleware`` like on every response.
 """
 
 from __future__ import annotations
@@ -16,13 +17,13 @@ from jinja2 import Environment, PackageLoader, select_autoescape
 
 from policykg.api import i18n, urls
 from policykg.api.answers import cached
-from policykg.api.catalog import canned, console, entity, overview
+from policykg.api.catalog import canned, console, entity
 from policykg.api.catalog import search as search_mod
 from policykg.api.catalog.negotiation import MEDIA_TYPES, negotiate, serialize_graph
 from policykg.api.catalog.vocab import term_labeller
 from policykg.api.deps import get_settings, get_store
 from policykg.api.errors import STATUS_BY_EXCEPTION, error_response
-from policykg.api.routes.catalog import catalog_list, lang_param
+from policykg.api.routes.catalog import catalog_list, catalog_overview, lang_param
 from policykg.api.routes.sparql import get_pool
 from policykg.api.settings import Settings
 from policykg.errors import ForbiddenQuery, QueryError, QueryTimeout
@@ -49,10 +50,7 @@ STATIC_TYPES = {".css": "text/css; charset=utf-8", ".js": "text/javascript; char
 def _switch_url(request: Request, lang: str) -> str:
     params = {k: v for k, v in request.query_params.items() if k != "lang"}
     other = "en" if lang == "ja" else "ja"
-    if other != urls.default_lang():
-        params["lang"] = other
-    path = request.url.path
-    return urls.with_query(path, params)
+    return urls.with_query(request.url.path, {**params, "lang": urls.lang_param_value(other)})
 
 
 def render(request: Request, template: str, lang: str, alternate: str, *, status: int = 200,
@@ -69,14 +67,12 @@ def render(request: Request, template: str, lang: str, alternate: str, *, status
         lang_switch=_switch_url(request, lang),
         **context,
     )
-    return HTMLResponse(html, status_code=status, headers={
-        "Content-Security-Policy": CSP, "X-Content-Type-Options": "nosniff", "Vary": "Accept",
-    })
+    return HTMLResponse(html, status_code=status, headers={"Content-Security-Policy": CSP, "Vary": "Accept"})
 
 
 @router.get("/", response_class=HTMLResponse)
 def home(request: Request, store: Store = Depends(get_store), lang: str = Depends(lang_param)) -> HTMLResponse:
-    info = overview.overview(store, lang)
+    info = catalog_overview(request, lang)
     headline = [
         ("areas", urls.page_url("areas", lang)), ("directions", urls.page_url("directions", lang)),
         ("measures", urls.page_url("measures", lang)), ("indicators", urls.page_url("indicators", lang)),
@@ -175,7 +171,7 @@ def static_file(name: str = Path(..., max_length=100)) -> Response:
     if "/" in name or name.startswith(".") or suffix not in STATIC_TYPES or not folder.joinpath(name).is_file():
         return error_response(404, f"ファイルがありません / no static file {name!r}")
     return Response(folder.joinpath(name).read_bytes(), media_type=STATIC_TYPES[suffix],
-                    headers={"Cache-Control": "public, max-age=31536000, immutable", "X-Content-Type-Options": "nosniff"})
+                    headers={"Cache-Control": "public, max-age=31536000, immutable"})
 
 
 @router.get("/id/{path:path}")

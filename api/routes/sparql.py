@@ -22,6 +22,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import Response
 from starlette.concurrency import run_in_threadpool
 
+from policykg.api.deps import get_settings, get_store
 from policykg.api.errors import error_response
 from policykg.api.settings import Settings
 from policykg.api.sparql import negotiation
@@ -29,10 +30,10 @@ from policykg.api.sparql.cache import ResultCache
 from policykg.api.sparql.pool import WorkerCrashed, WorkerPool
 from policykg.api.sparql.protocol import Operation, ProtocolError, parse_request
 from policykg.api.sparql.service import service_description
-from policykg.api.sparql.worker import QueryJob, is_parse_error, syntax_position
+from policykg.api.sparql.worker import QueryJob, is_parse_error, syntax_position, with_base
 from policykg.graph import results
 from policykg.graph.sparql_guard import add_using_clauses, analyse_query, analyse_update, resolve_dataset
-from policykg.graph.store import GraphResult, Store
+from policykg.graph.store import GraphResult
 
 router = APIRouter(tags=["sparql"])
 T = TypeVar("T")
@@ -41,21 +42,13 @@ _SAFE_IRI = re.compile(r"[^<>\"{}|^`\\\x00-\x20]+")
 _SYNTAX_ERROR = "SPARQL 構文エラー / syntax error"
 
 
-def _settings(request: Request) -> Settings:
-    return request.app.state.settings
-
-
-def _store(request: Request) -> Store:
-    return request.app.state.store
-
-
 def get_pool(request: Request) -> WorkerPool:
     """The app's query worker pool, created on first use (tests that never query spawn nothing)."""
     state = request.app.state
     pool = getattr(state, "sparql_pool", None)
     if pool is None:
-        settings = _settings(request)
-        pool = WorkerPool(_store(request), size=settings.query_workers, timeout=settings.query_timeout)
+        settings = get_settings(request)
+        pool = WorkerPool(get_store(request), size=settings.query_workers, timeout=settings.query_timeout)
         state.sparql_pool = pool
     return pool
 
@@ -65,7 +58,7 @@ def get_cache(request: Request) -> ResultCache:
     state = request.app.state
     cache = getattr(state, "sparql_cache", None)
     if cache is None:
-        cache = state.sparql_cache = ResultCache(size=_settings(request).result_cache_size)
+        cache = state.sparql_cache = ResultCache(size=get_settings(request).result_cache_size)
     return cache
 
 
@@ -114,8 +107,8 @@ def _describe_service(request: Request) -> Response:
         return _not_acceptable(negotiation.GRAPH_TYPES)
     graph = service_description(
         _endpoint_iri(request) or "urn:x-policykg:sparql",
-        [str(g) for g in _store(request).graph_names()],
-        updates=bool(_settings(request).api_token),
+        [str(g) for g in get_store(request).graph_names()],
+        updates=bool(get_settings(request).api_token),
     )
     data, media = results.serialize(GraphResult(graph), media)
     return Response(data, media_type=media, headers={"Vary": "Accept"})
@@ -144,11 +137,11 @@ def _dataset(request: Request, op: Operation, default: list[str], named: list[st
         default, named = op.default_graphs, op.named_graphs
     if not (default or named):
         return [], []
-    return resolve_dataset(default, named, {str(g) for g in _store(request).graph_names()})
+    return resolve_dataset(default, named, {str(g) for g in get_store(request).graph_names()})
 
 
 async def _query(request: Request, op: Operation) -> Response:
-    settings = _settings(request)
+    settings = get_settings(request)
     guarded = await _off_loop_if_large(analyse_query, op.text, settings)
     kind = "graph" if guarded.form in ("CONSTRUCT", "DESCRIBE") else "select"
     wanted = request.query_params.get("format")
@@ -174,7 +167,7 @@ async def run_job(request: Request, job: QueryJob, *, media_type: str | None = N
     JSON shape. ``media_type`` overrides the Content-Type of a successful answer (the canned-query
     route sends W3C JSON as ``application/json``). Shared by ``/sparql`` and ``/api/queries/{name}``."""
     cache = get_cache(request)
-    generation = _store(request).generation
+    generation = get_store(request).generation
     reply = cache.get(generation, job)
     if reply is None:
         try:
@@ -226,11 +219,11 @@ def _authorise(request: Request, settings: Settings) -> Response | None:
 
 
 async def _update(request: Request, op: Operation) -> Response:
-    settings = _settings(request)
+    settings = get_settings(request)
     denied = _authorise(request, settings)
     if denied is not None:
         return denied
-    store = _store(request)
+    store = get_store(request)
     guarded = await _off_loop_if_large(analyse_update, op.text, settings)
     if op.has_dataset and guarded.has_dataset_clause:
         return error_response(
@@ -241,11 +234,7 @@ async def _update(request: Request, op: Operation) -> Response:
     if store.backend == "rdflib" and (op.has_dataset or guarded.has_using):
         # rdflib loads USING graphs from their IRIs (a network fetch); Oxigraph reads them from the store.
         return error_response(403, "rdflib バックエンドでは USING を使えません / USING is not available on the rdflib backend")
-    text = add_using_clauses(op.text, op.default_graphs, op.named_graphs)
-    base = _endpoint_iri(request)
-    offset = 0
-    if base:
-        text, offset = f"BASE <{base}>\n{text}", 1
+    text, offset = with_base(add_using_clauses(op.text, op.default_graphs, op.named_graphs), _endpoint_iri(request))
     try:
         await run_in_threadpool(store.update, text)
     except Exception as exc:  # engine text never leaves; only the position does

@@ -10,10 +10,10 @@ from fastapi import APIRouter, Depends, Path, Query, Request
 from fastapi.responses import Response
 
 from policykg.api.answers import cached_json
+from policykg.api.deps import get_store
 from policykg.api.routes.catalog import ERRORS, lang_param
 from policykg.graph.analysis.label_index import NATIONAL_KINDS
 from policykg.graph.analysis.trace import measure_trace, national_trace, projection
-from policykg.graph.store import Store
 from policykg.namespaces import PK
 
 router = APIRouter(tags=["trace"])
@@ -30,7 +30,7 @@ async def get_measure_trace(
     lang: str = Depends(lang_param),
 ) -> Response:
     def build() -> dict:
-        p = projection(_store(request))
+        p = projection(get_store(request))
         return measure_trace(p, p.index.resolve_id(id, kinds={PK.Measure}), include_inferred=include_inferred, lang=lang)
 
     return await cached_json(request, ("trace", id, include_inferred, lang), build)
@@ -45,11 +45,7 @@ async def get_national_supporters(
     lang: str = Depends(lang_param),
 ) -> Response:
     def build() -> dict:
-        p = projection(_store(request))
+        p = projection(get_store(request))
         return national_trace(p, p.index.resolve_id(id, kinds=NATIONAL_KINDS), include_inferred=include_inferred, lang=lang)
 
     return await cached_json(request, ("supporters", id, include_inferred, lang), build)
-
-
-def _store(request: Request) -> Store:
-    return request.app.state.store

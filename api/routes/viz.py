@@ -74,9 +74,7 @@ def viz_page(
         lambda: render_page(model, lang=language, layout=layout, json_url=json_url),
     )
     headers = {
-        "Content-Security-Policy": page.csp + "; frame-ancestors 'none'",
-        "X-Content-Type-Options": "nosniff",
-        "Referrer-Policy": "no-referrer",
+        "Content-Security-Policy": page.csp + "; frame-ancestors 'none'",  # nosniff etc.: SecurityHeadersMiddleware
         "Link": f'<{json_url}>; rel="alternate"; type="application/json"',
     }
     return HTMLResponse(page.html, headers=headers)

@@ -4,17 +4,21 @@ Why: the data only changes through writes that bump ``store.generation``, and da
 same queries; answering a repeat from memory skips the thread hop, the worker round trip and the
 serialisation. Keys include the generation, so a write makes every older entry unreachable (and the
 whole cache is dropped when the generation moves, to free memory at once).
+
+The generation-scoped LRU itself is :class:`policykg.api.answers.AnswerCache`; this adds only what
+is particular to worker replies: only ``("ok", body, …)`` replies are kept, each at most
+``max_entry_bytes``, and repeats are counted.
 """
 
 from __future__ import annotations
 
-import threading
-from collections import OrderedDict
 from collections.abc import Hashable
 
+from policykg.api.answers import AnswerCache
 
-class ResultCache:
-    """At most ``size`` answers of at most ``max_bytes`` each; ``size=0`` disables caching.
+
+class ResultCache(AnswerCache):
+    """At most ``size`` answers of at most ``max_entry_bytes`` each; ``size=0`` disables caching.
 
     >>> cache = ResultCache(size=1)
     >>> cache.put(0, "q1", ("ok", b"x", "text/csv", False))
@@ -22,32 +26,19 @@ class ResultCache:
     (b'x', None)
     """
 
-    def __init__(self, size: int = 256, max_bytes: int = 1_000_000) -> None:
-        self.size = size
-        self.max_bytes = max_bytes
-        self._entries: OrderedDict[Hashable, tuple] = OrderedDict()
-        self._generation: int | None = None
-        self._lock = threading.Lock()
+    def __init__(self, size: int = 256, max_entry_bytes: int = 1_000_000) -> None:
+        super().__init__(size=size)
+        self.max_entry_bytes = max_entry_bytes
         self.hits = 0
+        """How many answers were served from the cache (for tests and monitoring)."""
 
     def get(self, generation: int, key: Hashable) -> tuple | None:
-        with self._lock:
-            if generation != self._generation:
-                return None
-            reply = self._entries.get(key)
-            if reply is not None:
-                self._entries.move_to_end(key)
+        reply = super().get(generation, key)
+        if reply is not None:
+            with self._lock:
                 self.hits += 1
-            return reply
+        return reply
 
     def put(self, generation: int, key: Hashable, reply: tuple) -> None:
-        if self.size <= 0 or reply[0] != "ok" or len(reply[1]) > self.max_bytes:
-            return
-        with self._lock:
-            if generation != self._generation:
-                self._entries.clear()
-                self._generation = generation
-            self._entries[key] = reply
-            self._entries.move_to_end(key)
-            while len(self._entries) > self.size:
-                self._entries.popitem(last=False)
+        if reply[0] == "ok" and len(reply[1]) <= self.max_entry_bytes:
+            super().put(generation, key, reply)

@@ -90,11 +90,15 @@ def is_parse_error(exc: BaseException) -> bool:
     return isinstance(exc, SyntaxError) or type(exc).__name__ in ("ParseException", "ParseSyntaxException")
 
 
+def with_base(text: str, base_iri: str | None) -> tuple[str, int]:
+    """``text`` with a ``BASE`` line first when ``base_iri`` is given, and how many lines were prepended
+    (the ``line_offset`` of :func:`syntax_position`)."""
+    return (f"BASE <{base_iri}>\n{text}", 1) if base_iri else (text, 0)
+
+
 def run_job(store: Store, job: QueryJob) -> tuple:
     """Evaluate one job and return the reply tuple (never raises for query problems)."""
-    text, offset = job.text, 0
-    if job.base_iri:
-        text, offset = f"BASE <{job.base_iri}>\n{job.text}", 1
+    text, offset = with_base(job.text, job.base_iri)
     try:
         result = store.query(
             text,

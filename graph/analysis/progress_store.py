@@ -21,6 +21,7 @@ from policykg.graph.pipeline import load_graphs
 from policykg.graph.queries import load_query
 from policykg.graph.store import GraphResult, SelectResult, Store
 from policykg.ids import digest, entity_iri
+from policykg.loaders.values import fiscal_year_instant
 from policykg.namespaces import ID, PK, PROGRESS_GRAPH
 
 __all__ = [
@@ -76,7 +77,7 @@ def _date(term: Identifier | None) -> date | None:
 def _period_start(row: Mapping[str, Identifier]) -> date | None:
     year = row.get("periodStartYear")
     if isinstance(year, Literal):
-        return date(int(str(year)[:4]), 4, 1)  # a fiscal year begins on 1 April
+        return fiscal_year_instant(int(str(year)[:4]), str(year), at="start").date
     return _date(row.get("periodStart"))
 
 

@@ -28,12 +28,11 @@ STRUCTURE = {
     PK.legalBasis: "law", PK.responsibleAgency: "agency",
 }
 
-_STRUCTURE_QUERY = sparql_prefixes() + """
-SELECT ?s ?p ?o WHERE {
-  VALUES ?p { skos:broader pk:direction pk:area pk:inPlan skos:inScheme skos:topConceptOf pk:evaluates
-              pk:legalBasis pk:responsibleAgency }
+_STRUCTURE_QUERY = sparql_prefixes() + f"""
+SELECT ?s ?p ?o WHERE {{
+  VALUES ?p {{ {" ".join(p.n3() for p in STRUCTURE)} }}
   ?s ?p ?o .
-}"""
+}}"""
 _ORDER_QUERY = sparql_prefixes() + "SELECT ?s ?n ?o WHERE { { ?s skos:notation ?n } UNION { ?s pk:ordinal ?o } }"
 _ALIGNMENT_QUERY = sparql_prefixes() + """
 SELECT ?a ?local ?national ?evidence ?relation ?score ?rationale WHERE {
@@ -111,12 +110,28 @@ def projection(store) -> Projection:
 # --- pure walks over a projection ---------------------------------------------------------------
 
 
+def _shown(data: dict, include_inferred: bool) -> bool:
+    """Whether an edge is an alignment the caller wants (inferred ones only when asked for)."""
+    return data.get("kind") == "aligned" and (include_inferred or data["evidence"] != "inferred")
+
+
+def _strength(data: dict) -> tuple[int, float]:
+    """Stated before curated before inferred; then the higher score first."""
+    return EVIDENCE_ORDER.get(data["evidence"], 9), -(data["score"] or 0.0)
+
+
 def _links(p: Projection, local: URIRef, include_inferred: bool) -> list[tuple[URIRef, dict]]:
-    found = [
-        (v, data) for _u, v, data in p.graph.out_edges(local, data=True)
-        if data.get("kind") == "aligned" and (include_inferred or data["evidence"] != "inferred")
-    ] if local in p.graph else []
-    return sorted(found, key=lambda t: (EVIDENCE_ORDER.get(t[1]["evidence"], 9), -(t[1]["score"] or 0.0), p.sort_key(t[0])))
+    """``local``'s alignments: (national item, edge data), strongest first."""
+    found = [(v, data) for _u, v, data in p.graph.out_edges(local, data=True)
+             if _shown(data, include_inferred)] if local in p.graph else []
+    return sorted(found, key=lambda t: (*_strength(t[1]), p.sort_key(t[0])))
+
+
+def _links_into(p: Projection, national: URIRef, include_inferred: bool) -> list[tuple[URIRef, dict]]:
+    """The alignments into ``national``: (local item, edge data), by local item, then strongest first."""
+    found = [(u, data) for u, _v, data in p.graph.in_edges(national, data=True)
+             if _shown(data, include_inferred)] if national in p.graph else []
+    return sorted(found, key=lambda t: (p.sort_key(t[0]), *_strength(t[1])))
 
 
 def ancestors(p: Projection, item: URIRef) -> list[URIRef]:
@@ -195,25 +210,15 @@ def descendants(p: Projection, national: URIRef) -> list[URIRef]:
     return sorted(below, key=p.sort_key)
 
 
-def _aligned_locals(p: Projection, national: URIRef) -> list[URIRef]:
-    """Local items with an alignment edge into ``national``."""
-    if national not in p.graph:
-        return []
-    return sorted({u for u, _v, d in p.graph.in_edges(national, data=True) if d.get("kind") == "aligned"}, key=p.sort_key)
-
-
 def national_trace(p: Projection, national: URIRef, *, include_inferred: bool = False, lang: str = "ja") -> dict:
     """The supporters JSON of one national item IRI (see :func:`trace_national`)."""
     groups: dict[str, dict[URIRef, dict]] = {"measures": {}, "directions": {}, "roadmap_rows": {}}
     for item in descendants(p, national):
-        for local in _aligned_locals(p, item):
-            for target, data in _links(p, local, include_inferred):
-                if target != item:
-                    continue
-                group = ("measures" if p.is_a(local, {PK.Measure}) else
-                         "directions" if p.is_a(local, {PK.PolicyDirection}) else "roadmap_rows")
-                entry = groups[group].setdefault(local, _local_entry(p, local, group, lang))
-                entry["links"].append({"via": p.ref(item, lang), **_link_json(data)})
+        for local, data in _links_into(p, item, include_inferred):
+            group = ("measures" if p.is_a(local, {PK.Measure}) else
+                     "directions" if p.is_a(local, {PK.PolicyDirection}) else "roadmap_rows")
+            entry = groups[group].setdefault(local, _local_entry(p, local, group, lang))
+            entry["links"].append({"via": p.ref(item, lang), **_link_json(data)})
     indicators: dict[URIRef, dict] = {}
     directions = set(groups["directions"]) | {
         URIRef(d["iri"]) for entry in groups["measures"].values() for d in entry["directions"]}

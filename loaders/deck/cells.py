@@ -60,7 +60,7 @@ def tidy(text: str) -> str:
     >>> tidy("<script> ラベル 12")
     '<script>ラベル'
     """
-    return compact(_STRAY_NUMBER.sub("", re.sub(r"[ \t\u3000\u00a0]+", " ", text).strip()))
+    return compact(_collapse(text))
 
 
 def denoise(text: str) -> str:
@@ -69,8 +69,12 @@ def denoise(text: str) -> str:
     >>> denoise("国の動向 デジタル社会の実現に向けた重点計画③ 6")
     '国の動向 デジタル社会の実現に向けた重点計画③'
     """
-    s = re.sub(r"[ \t\u3000\u00a0]+", " ", strip_markup(text)).strip()
-    return _STRAY_NUMBER.sub("", s)
+    return _collapse(strip_markup(text))
+
+
+def _collapse(text: str) -> str:
+    """Runs of spaces collapsed to one, ends stripped, a stray trailing page digit removed."""
+    return _STRAY_NUMBER.sub("", re.sub(r"[ \t\u3000\u00a0]+", " ", text).strip())
 
 
 _STRAY_AFTER_VALUE = re.compile(r"(?<=[^\d\s,.])\s+\d{1,3}$")

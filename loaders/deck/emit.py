@@ -1,4 +1,4 @@
-"""RDF emission helpers shared by the deck loader's parts (docs/model.md is the contract).
+"""RDF emission helpers shared by the deck loader's parts, and dates for the observation CSV (docs/model.md is the contract).
 
 Why one place: every entity needs the same label / provenance / source-location triples, and every
 date the same OWL-Time shape; writing them in each parser would drift.
@@ -14,7 +14,7 @@ from rdflib.term import Node
 
 from policykg.ids import normalize_label
 from policykg.loaders.deck.segment import Deck
-from policykg.loaders.values import Instant, Interval, Quantity, TimeValue
+from policykg.loaders.values import Interval, Quantity, TimeValue
 from policykg.namespaces import DCTERMS, PK, PROV, QUDT, RDF, RDFS, SKOS, TIME, UNIT, XSD
 
 _TIME_UNIT = {"year": TIME.unitYear, "month": TIME.unitMonth, "day": TIME.unitDay}
@@ -82,24 +82,27 @@ class Emitter:
 
     def time(self, value: TimeValue) -> BNode:
         """An OWL-Time node (Instant or ProperInterval) keeping the original text."""
-        if isinstance(value, Interval):
-            node = BNode()
-            self.add(node, RDF.type, TIME.ProperInterval)
-            self.add(node, TIME.hasBeginning, self.time(value.begin))
-            self.add(node, TIME.hasEnd, self.time(value.end))
-            self.add(node, PK.originalText, Literal(value.text))
-            return node
-        return self._instant(value)
+        return time_node(self.graph, value)
 
-    def _instant(self, value: Instant) -> BNode:
-        node = BNode()
-        self.add(node, RDF.type, TIME.Instant)
-        self.add(node, TIME.inXSDDate, Literal(value.date, datatype=XSD.date))
-        self.add(node, TIME.unitType, _TIME_UNIT[value.unit])
-        self.add(node, PK.originalText, Literal(value.text))
+
+def time_node(graph: Graph, value: TimeValue) -> BNode:
+    """An OWL-Time node (Instant or ProperInterval) keeping the original text, added to ``graph``.
+
+    Every loader writes dates this way (the observation CSV too), so queries read them alike.
+    """
+    node = BNode()
+    if isinstance(value, Interval):
+        graph.add((node, RDF.type, TIME.ProperInterval))
+        graph.add((node, TIME.hasBeginning, time_node(graph, value.begin)))
+        graph.add((node, TIME.hasEnd, time_node(graph, value.end)))
+    else:
+        graph.add((node, RDF.type, TIME.Instant))
+        graph.add((node, TIME.inXSDDate, Literal(value.date, datatype=XSD.date)))
+        graph.add((node, TIME.unitType, _TIME_UNIT[value.unit]))
         if value.fiscal_year is not None:
-            self.add(node, PK.fiscalYear, Literal(str(value.fiscal_year), datatype=XSD.gYear))
-        return node
+            graph.add((node, PK.fiscalYear, Literal(str(value.fiscal_year), datatype=XSD.gYear)))
+    graph.add((node, PK.originalText, Literal(value.text)))
+    return node
 
 
 def quantity(em: Emitter, node: URIRef, q: Quantity) -> None:
@@ -127,4 +130,4 @@ def unit_iri(key: str) -> URIRef:
     return UNIT[key]
 
 
-__all__ = ["Emitter", "quantity", "end_date", "decimal", "unit_iri"]
+__all__ = ["Emitter", "time_node", "quantity", "end_date", "decimal", "unit_iri"]

@@ -13,7 +13,7 @@ Layout read (a state machine over lines, docs/loader.md):
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from rdflib import Literal, URIRef
 
@@ -160,7 +160,7 @@ def _fill(row: IndicatorRow, header: list[Column | None], cells: list[str], file
         except ValueFormatError as exc:
             raise SourceError(str(exc), file, line, col.name) from exc
         if q.time is None and col.time is not None:
-            q = Quantity(q.text, q.value, q.unit, q.unit_text, q.comparator, q.maintain, col.time, col.time_text, q.notes)
+            q = replace(q, time=col.time, time_text=col.time_text)
         if col.kind == "target":
             if q.value is None:
                 raise SourceError(f"target of {row.label!r} is not a number: {cell!r}", file, line, col.name)
@@ -169,8 +169,6 @@ def _fill(row: IndicatorRow, header: list[Column | None], cells: list[str], file
             row.baseline = q
     if values_line:
         row.target_line = line
-
-
 
 
 def indicator_iri(jur: str, label: str) -> URIRef:

@@ -85,9 +85,6 @@ class Deck:
         """(slide number, section) of a 1-based line."""
         return self._slide_of.get(line_no, 0), self._section_of.get(line_no, "")
 
-    def line(self, no: int) -> Line:
-        return self.lines[no - 1]
-
     def slide_number(self, line_no: int) -> int:
         return self._slide_of.get(line_no, 0)
 

@@ -21,7 +21,7 @@ from policykg.errors import SourceError
 from policykg.graph.analysis.evaluate import evaluate_methods
 from policykg.graph.analysis.suggest import DEFAULT_METHOD, METHODS, inferred_graph, suggest
 from policykg.graph.analysis.trace import trace_all, trace_measure, trace_national
-from policykg.graph.pipeline import load_graphs
+from policykg.graph.pipeline import load_graphs, union_after
 from policykg.graph.store import Store
 from policykg.namespaces import INFERRED_ALIGNMENTS_GRAPH
 
@@ -68,9 +68,9 @@ def default_alignment_file() -> Path:
 
     :raises SourceError: none or several bundled CSVs.
     """
-    from policykg.build import bundled_data_dir
+    from policykg.build import bundled_alignment_files
 
-    found = sorted((bundled_data_dir() / "alignments").glob("*.csv"))
+    found = bundled_alignment_files()
     if len(found) != 1:
         raise SourceError(f"{len(found)} alignment CSVs are bundled; choose one with --file", field="--file")
     return found[0]
@@ -82,7 +82,6 @@ def run_accept(store: Store, local: str, national: str, *, rationale: str, relat
 
     :raises SourceError: the row or file is invalid (file, line, column); nothing is written.
     """
-    from policykg.graph.store import to_dataset
     from policykg.loaders.alignments import append_alignment
 
     def side(name: str, value: str) -> dict[str, str]:
@@ -91,10 +90,7 @@ def run_accept(store: Store, local: str, national: str, *, rationale: str, relat
 
     row = {**side("local", local), **side("national", national), "relation": relation, "evidence": evidence,
            "rationale": rationale, "curator": curator, "date": date, "source_slide": source_slide}
-    context = Graph()
-    for s, p, o, _g in to_dataset(store).quads((None, None, None, None)):
-        context.add((s, p, o))
-    return append_alignment(file, row, context)
+    return append_alignment(file, row, union_after(store, {}))
 
 
 def run_trace(store: Store, target: str | None = None, *, all_measures: bool = False, national: str | None = None,

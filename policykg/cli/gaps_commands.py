@@ -50,24 +50,15 @@ def run_gaps(store: Store, *, as_of: date, observations: Sequence[Path] = (), re
     return build_gaps(store, as_of=as_of, record=record)
 
 
-_HEADINGS = {
-    "national_items_without_measures": "地方の施策に支えられていない国の項目 / national items without supporting measures",
-    "measures_without_alignment": "国の項目と対応付けられていない施策 / measures without alignment",
-    "directions_without_numeric_indicator": "数値目標のない施策の展開方針 / directions without a numeric indicator",
-    "indicators_without_baseline": "基準値のない数値指標 / indicators without a baseline",
-    "indicators_without_target": "目標値のない数値指標 / indicators without a target",
-    "indicators_past_target_without_observation": "目標年度を過ぎても実績値のない指標 / past target date without observation",
-    "roadmap_rows_without_measure_or_indicator": "施策・指標のないロードマップ区分 / roadmap rows without measure or indicator",
-    "roadmap_phases_without_measure_or_indicator": "施策・指標のないロードマップ段階 / roadmap phases without measure or indicator",
-}
-
-
 def format_summary(doc: dict) -> str:
     """A plain-text summary for the terminal: each gap list with its entries, then status counts."""
+    from policykg.report.text import SECTIONS  # the report's wording; imported here, not at CLI start-up
+
     lines = [f"基準日 / as of: {doc['as_of']}"]
     for key in GAP_LISTS:
         items = doc[key]
-        lines.append(f"\n{_HEADINGS[key]}: {len(items)}")
+        ja, en = SECTIONS[key]["ja"], SECTIONS[key]["en"]
+        lines.append(f"\n{ja} / {en[:1].lower()}{en[1:]}: {len(items)}")
         for item in items:
             extra = f"  ({item['target_date']})" if "target_date" in item else ""
             lines.append(f"  - {item['label']}{extra}")

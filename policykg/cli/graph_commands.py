@@ -20,6 +20,7 @@ from rdflib.term import Identifier
 from policykg.cli.app import app
 from policykg.cli.common import BackendOption, StoreOption, cli_errors, open_store_for_cli, progress
 from policykg.errors import QueryError, SourceError
+from policykg.graph.pipeline import union_after
 from policykg.graph.results import serialize
 from policykg.graph.store import GraphResult, QueryResult, SelectResult, Store, to_dataset
 from policykg.namespaces import PREFIXES
@@ -48,12 +49,7 @@ def output_format(out: Path) -> str:
 def write_store(store: Store, out: Path) -> int:
     """Serialise every quad to ``out`` (format by extension); returns the number of statements written."""
     fmt = output_format(out)
-    if out.suffix.lower() in FLATTENED:
-        data: Graph | Dataset = Graph()
-        for s, p, o, _g in store.quads():
-            data.add((s, p, o))
-    else:
-        data = to_dataset(store)
+    data: Graph | Dataset = union_after(store, {}) if out.suffix.lower() in FLATTENED else to_dataset(store)
     for prefix, iri in PREFIXES.items():
         data.bind(prefix, iri, override=True)
     out.parent.mkdir(parents=True, exist_ok=True)
@@ -90,7 +86,7 @@ def run_validate(*, store_dir: Path | None = None, sources: Sequence[Path] | Non
     Nothing is written. Returns the validation module's report (``.conforms``, ``.violations``).
     """
     from policykg.build import build_store, read_sources
-    from policykg.graph.pipeline import union_after, validate_union
+    from policykg.graph.pipeline import validate_union
 
     if store_dir is not None:
         store = open_store_for_cli(store_dir, backend, read_only=True)

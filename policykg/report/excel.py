@@ -14,7 +14,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from policykg.graph.analysis.gaps import GAP_LISTS
 from policykg.report.html import detail_text
-from policykg.report.text import SHEETS, t
+from policykg.report.text import SHEETS, entity_label, t
 
 __all__ = ["write_workbook", "build_workbook"]
 
@@ -34,16 +34,12 @@ def _header(ws: Worksheet, names: list[str]) -> None:
     ws.freeze_panes = "A2"
 
 
-def _label(entity: dict, lang: str) -> str:
-    return (entity.get("label_en") if lang == "en" else None) or entity.get("label") or entity.get("iri", "")
-
-
 def _coverage(ws: Worksheet, doc: dict, lang: str) -> None:
     matrix = doc["coverage_matrix"]
-    _header(ws, ["", *(_label(c, lang) for c in matrix["columns"])])
+    _header(ws, ["", *(entity_label(c, lang) for c in matrix["columns"])])
     maximum = max((c for row in matrix["counts"] for c in row), default=0)
     for r, (pillar, counts) in enumerate(zip(matrix["rows"], matrix["counts"]), start=2):
-        _put(ws, r, 1, _label(pillar, lang))
+        _put(ws, r, 1, entity_label(pillar, lang))
         ws.cell(row=r, column=1).font = _BOLD
         for c, count in enumerate(counts, start=2):
             _put(ws, r, c, count)
@@ -59,7 +55,7 @@ def _indicators(ws: Worksheet, doc: dict, lang: str) -> None:
                  f"{t('target', lang)}", f"{t('target', lang)} {t('date', lang)}", t("ratio", lang), "method", "IRI"])
     for r, row in enumerate(doc["indicator_status"], start=2):
         base, latest, target = row.get("baseline") or {}, row.get("latest") or {}, row.get("target") or {}
-        values = [_label(row, lang), t(row["status"], lang), row.get("unit") or "",
+        values = [entity_label(row, lang), t(row["status"], lang), row.get("unit") or "",
                   base.get("value"), base.get("date"), latest.get("value"), latest.get("date"),
                   target.get("value"), target.get("date"), row.get("ratio"), row.get("method"), row["iri"]]
         for c, value in enumerate(values, start=1):
@@ -69,7 +65,7 @@ def _indicators(ws: Worksheet, doc: dict, lang: str) -> None:
 def _gap_list(ws: Worksheet, key: str, items: list[dict], lang: str) -> None:
     _header(ws, [t("label", lang), t("detail", lang), "IRI"])
     for r, item in enumerate(items, start=2):
-        for c, value in enumerate([_label(item, lang), detail_text(key, item), item.get("iri", "")], start=1):
+        for c, value in enumerate([entity_label(item, lang), detail_text(key, item), item.get("iri", "")], start=1):
             _put(ws, r, c, value)
 
 

@@ -8,13 +8,14 @@ policykg server (``--base-url``), and only for policykg's own IRIs.
 
 from __future__ import annotations
 
-from urllib.parse import quote, urlsplit
+from urllib.parse import urlsplit
 
 from jinja2 import Environment, PackageLoader
 
+from policykg.api.urls import entity_path
 from policykg.graph.analysis.gaps import GAP_LISTS
 from policykg.namespaces import ID
-from policykg.report.text import SECTIONS, STATUS, STATUS_COLOUR, t
+from policykg.report.text import SECTIONS, STATUS, STATUS_COLOUR, entity_label, t
 
 __all__ = ["render_html", "entity_href", "progress_fraction", "heat_style", "detail_text", "check_base_url", "format_number"]
 
@@ -43,7 +44,7 @@ def entity_href(iri: str | None, base_url: str) -> str | None:
     """
     if not iri or not iri.startswith(str(ID)):
         return None
-    return f"{base_url}/id/{quote(iri[len(str(ID)):], safe='/._~-')}"
+    return base_url + entity_path(iri)
 
 
 def progress_fraction(row: dict) -> float | None:
@@ -106,17 +107,13 @@ def format_number(value: float | None) -> str:
     return f"{value:,.6g}" if abs(value) >= 1 else f"{value:.4g}"
 
 
-def _label(entity: dict, lang: str) -> str:
-    return (entity.get("label_en") if lang == "en" else None) or entity.get("label") or entity.get("iri", "")
-
-
 def _view(doc: dict, lang: str, base_url: str) -> dict:
     matrix = doc["coverage_matrix"]
     maximum = max((c for row in matrix["counts"] for c in row), default=0)
     coverage = {
-        "columns": [_label(c, lang) for c in matrix["columns"]],
+        "columns": [entity_label(c, lang) for c in matrix["columns"]],
         "rows": [
-            {"label": _label(r, lang), "href": entity_href(r.get("iri"), base_url),
+            {"label": entity_label(r, lang), "href": entity_href(r.get("iri"), base_url),
              "cells": [{"count": c, "style": heat_style(c, maximum)} for c in counts]}
             for r, counts in zip(matrix["rows"], matrix["counts"])
         ],
@@ -125,7 +122,7 @@ def _view(doc: dict, lang: str, base_url: str) -> dict:
     for row in doc["indicator_status"]:
         fraction = progress_fraction(row)
         indicators.append({
-            "label": _label(row, lang), "href": entity_href(row["iri"], base_url), "unit": row.get("unit") or "",
+            "label": entity_label(row, lang), "href": entity_href(row["iri"], base_url), "unit": row.get("unit") or "",
             "status": t(row["status"], lang), "colour": STATUS_COLOUR[row["status"]],
             "baseline": row.get("baseline"), "latest": row.get("latest"), "target": row.get("target"),
             "ratio": None if row.get("ratio") is None else f"{row['ratio']:.2f}",
@@ -133,7 +130,7 @@ def _view(doc: dict, lang: str, base_url: str) -> dict:
         })
     sections = [
         {"title": SECTIONS[key][lang], "key": key,
-         "entries": [{"label": _label(item, lang), "href": entity_href(item.get("iri"), base_url),
+         "entries": [{"label": entity_label(item, lang), "href": entity_href(item.get("iri"), base_url),
                     "detail": detail_text(key, item)} for item in doc[key]]}
         for key in GAP_LISTS
     ]

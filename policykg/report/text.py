@@ -80,3 +80,12 @@ def t(key: str, lang: str) -> str:
     """
     entry = TEXT.get(key) or SECTIONS.get(key) or STATUS[key]
     return entry.get(lang, entry["ja"])
+
+
+def entity_label(entity: dict, lang: str) -> str:
+    """An entity's name in the report: its English label in English (when it has one), else its label, else its IRI.
+
+    >>> entity_label({"label": "暮らし", "label_en": "Living"}, "en"), entity_label({"iri": "x:a"}, "en")
+    ('Living', 'x:a')
+    """
+    return (entity.get("label_en") if lang == "en" else None) or entity.get("label") or entity.get("iri", "")

@@ -4,21 +4,20 @@ from __future__ import annotations
 
 import json
 import shutil
-from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
 from typer.testing import CliRunner
 
 from policykg.api.app import create_app
-from policykg.api.settings import Settings
 from policykg.cli import app
 from policykg.cli import align_commands
 from policykg.graph.analysis.trace import trace_measure, trace_national
 from policykg.ids import local_id
 from policykg.namespaces import INFERRED_ALIGNMENTS_GRAPH
 
-CURATED = Path(__file__).resolve().parents[2] / "data" / "alignments" / "hokkaido-curated.csv"
+from app_support import api_settings
+from project_paths import CURATED_CSV
 
 
 @pytest.fixture()
@@ -31,7 +30,7 @@ def cli(monkeypatch, hokkaido_store):
 
 @pytest.fixture(scope="module")
 def client(hokkaido_store):
-    with TestClient(create_app(Settings(_env_file=None), store=hokkaido_store)) as c:
+    with TestClient(create_app(api_settings(), store=hokkaido_store)) as c:
         yield c
 
 
@@ -81,7 +80,7 @@ def test_cli_evaluate_json(cli):
 
 def test_cli_accept_appends_a_validated_row(cli, tmp_path):
     target = tmp_path / "curated.csv"
-    shutil.copy(CURATED, target)
+    shutil.copy(CURATED_CSV, target)
     before = target.read_bytes()
     bad = cli("align", "accept", "介護ロボット導入の推進", "存在しない項目", "--rationale", "x", "--file", str(target))
     assert bad.exit_code == 2 and "national_label" in bad.output

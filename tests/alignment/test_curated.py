@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import csv
-from pathlib import Path
 
 import pytest
 
@@ -13,7 +12,7 @@ from policykg.graph.analysis.trace import trace_all, trace_measure, trace_nation
 from policykg.ids import normalize_label
 from policykg.namespaces import PK
 
-CURATED = Path(__file__).resolve().parents[2] / "data" / "alignments" / "hokkaido-curated.csv"
+from project_paths import CURATED_CSV as CURATED
 UNLINKED = {"介護ロボット導入の推進", "道庁テレワークの推進"}
 """Measures the curators found no national item for in the deck (a finding, see docs/alignment.md)."""
 

@@ -3,22 +3,16 @@ shapes, ordering, languages, paging bounds and every error path in the one error
 
 from __future__ import annotations
 
-from pathlib import Path
-
-import pyoxigraph as ox
 import pytest
 
-from policykg.graph.store import open_store
 from policykg.namespaces import GRAPH
 
-MINI = Path(__file__).resolve().parent.parent / "data" / "catalog" / "mini.ttl"
+from app_support import load_catalog
 
 
 @pytest.fixture()
 def mini(make_client):
-    store = open_store()
-    store.engine.load(path=str(MINI), format=ox.RdfFormat.TURTLE, to_graph=ox.NamedNode(str(GRAPH["mini"])))
-    return make_client(store=store)
+    return make_client(store=load_catalog("mini.ttl"))
 
 
 def assert_error_shape(response, status: int) -> dict:

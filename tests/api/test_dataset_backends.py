@@ -13,7 +13,8 @@ from policykg.api.sparql.worker import load_store, run_job
 from policykg.api.sparql.pool import dump_store
 from policykg.cli.graph_commands import run_query
 from policykg.graph.sparql_guard import EMPTY_GRAPH, resolve_dataset
-from policykg.graph.store import RdflibStore
+
+from app_support import rdflib_copy
 
 A = "https://w3id.org/policykg/graph/test-a"
 B = "https://w3id.org/policykg/graph/test-b"
@@ -37,13 +38,6 @@ DATASETS = [
     pytest.param([UNKNOWN], [B], id="unknown-default"),
     pytest.param([A], [UNKNOWN], id="unknown-named"),
 ]
-
-
-def rdflib_copy(oxigraph_store) -> RdflibStore:
-    store = RdflibStore()
-    for s, p, o, g in oxigraph_store.quads():
-        store.dataset.add((s, p, o, g))
-    return store
 
 
 @pytest.fixture()

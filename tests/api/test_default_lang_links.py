@@ -9,7 +9,8 @@ import pytest
 
 from policykg.api import urls
 
-from test_pages import PAGE_PATHS, load
+from app_support import load_catalog
+from test_pages import PAGE_PATHS
 
 
 def hrefs(html: str) -> list[str]:
@@ -29,7 +30,7 @@ def switch_link(html: str, to: str) -> str:
 
 @pytest.fixture()
 def english(make_client):
-    return make_client(store=load("mini.ttl"), default_lang="en")
+    return make_client(store=load_catalog("mini.ttl"), default_lang="en")
 
 
 @pytest.mark.parametrize("url", ["/", "/areas", "/measures", "/indicators", "/national-items", "/search?q=MaaS",
@@ -69,7 +70,7 @@ def test_english_default_search_form_and_json_links(english):
 
 
 def test_japanese_default_is_unchanged(make_client):
-    client = make_client(store=load("mini.ttl"))
+    client = make_client(store=load_catalog("mini.ttl"))
     html = client.get("/measures").text
     switch = switch_link(html, "en")
     assert all("lang=" not in h for h in page_links(html) if h != switch)

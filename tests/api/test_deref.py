@@ -3,10 +3,8 @@
 
 from __future__ import annotations
 
-from pathlib import Path
 from urllib.parse import quote
 
-import pyoxigraph as ox
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -16,7 +14,9 @@ from rdflib.compare import isomorphic
 from policykg.graph.store import open_store
 from policykg.namespaces import GRAPH, PK, SKOS
 
-MINI = Path(__file__).resolve().parent.parent / "data" / "catalog" / "mini.ttl"
+from app_support import load_catalog
+from project_paths import CATALOG_DATA
+
 MAAS = URIRef("https://w3id.org/policykg/id/hokkaido/measure/m-maas")
 DIR_1D = URIRef("https://w3id.org/policykg/id/hokkaido/direction/hokkaido-dir-1d")
 PATH = "/id/hokkaido/measure/m-maas"
@@ -24,9 +24,7 @@ PATH = "/id/hokkaido/measure/m-maas"
 
 @pytest.fixture()
 def mini(make_client):
-    store = open_store()
-    store.engine.load(path=str(MINI), format=ox.RdfFormat.TURTLE, to_graph=ox.NamedNode(str(GRAPH["mini"])))
-    return make_client(store=store)
+    return make_client(store=load_catalog("mini.ttl"))
 
 
 ACCEPT_TABLE = [
@@ -118,7 +116,7 @@ def test_jsonld_is_compacted_without_remote_context(mini):
 
 def test_rdflib_backend_gives_the_same_description(mini, make_client):
     store = open_store(backend="rdflib")
-    store.replace_graphs({GRAPH["mini"]: list(Graph().parse(MINI, format="turtle"))})
+    store.replace_graphs({GRAPH["mini"]: list(Graph().parse(CATALOG_DATA / "mini.ttl", format="turtle"))})
     fallback = make_client(store=store)
     for path in (PATH, "/id/hokkaido/plan", "/id/hokkaido/direction/hokkaido-dir-1d"):
         expected = Graph().parse(data=mini.get(path + ".nt").content, format="nt")

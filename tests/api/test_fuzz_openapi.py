@@ -7,20 +7,15 @@ every 4xx is in the one error shape.
 
 from __future__ import annotations
 
-from pathlib import Path
-
-import pyoxigraph as ox
 import pytest
 import schemathesis
 from hypothesis import HealthCheck, given, settings
 from schemathesis import GenerationMode
 
 from policykg.api.app import create_app
-from policykg.api.settings import Settings
-from policykg.graph.store import open_store
-from policykg.namespaces import GRAPH
 
-MINI = Path(__file__).resolve().parent.parent / "data" / "catalog" / "mini.ttl"
+from app_support import api_settings, load_catalog
+
 OPERATIONS = [
     "/api/overview", "/api/areas", "/api/directions", "/api/measures", "/api/measures/{measure_id}",
     "/api/national-plans", "/api/national-items", "/api/indicators", "/api/search", "/api/queries",
@@ -30,9 +25,7 @@ OPERATIONS = [
 
 @pytest.fixture(scope="module")
 def catalog_schema():
-    store = open_store()
-    store.engine.load(path=str(MINI), format=ox.RdfFormat.TURTLE, to_graph=ox.NamedNode(str(GRAPH["mini"])))
-    app = create_app(Settings(_env_file=None, default_lang="ja", query_workers=1), store=store)
+    app = create_app(api_settings(default_lang="ja"), store=load_catalog("mini.ttl"))
     return schemathesis.openapi.from_asgi("/openapi.json", app)
 
 

@@ -148,9 +148,10 @@ def test_unexpected_exception_is_a_bare_500_with_security_headers(small_store):
     from fastapi.testclient import TestClient
 
     from policykg.api.app import create_app
-    from policykg.api.settings import Settings
 
-    app = create_app(Settings(_env_file=None), store=small_store)
+    from app_support import api_settings
+
+    app = create_app(api_settings(), store=small_store)
 
     def boom() -> None:
         raise RuntimeError("secret engine detail at /work/main/x.py")

@@ -8,12 +8,13 @@ from collections import Counter
 
 from policykg.api.app import create_app
 
+from app_support import api_settings
 
-def test_operation_ids_are_unique_and_no_duplicate_warning(make_client, small_store):
-    settings = make_client(small_store).app.state.settings
+
+def test_operation_ids_are_unique_and_no_duplicate_warning(small_store):
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
-        app = create_app(settings, store=small_store)
+        app = create_app(api_settings(), store=small_store)
         spec = app.openapi()
     duplicates = [str(w.message) for w in caught if "Duplicate Operation ID" in str(w.message)]
     assert duplicates == []

@@ -4,15 +4,10 @@ only, CSP-friendly (no inline script/style), and labels from data always escaped
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
-import pyoxigraph as ox
 import pytest
 
-from policykg.graph.store import open_store
-from policykg.namespaces import GRAPH
-
-DATA = Path(__file__).resolve().parent.parent / "data" / "catalog"
+from app_support import load_catalog
 
 PAGES = [
     ("/", "/api/overview"),
@@ -31,21 +26,14 @@ PAGE_PATHS = ("/", "/areas", "/directions", "/measures", "/national-items", "/in
               "/docs", "/viz")
 
 
-def load(*names: str):
-    store = open_store()
-    for name in names:
-        store.engine.load(path=str(DATA / name), format=ox.RdfFormat.TURTLE, to_graph=ox.NamedNode(str(GRAPH[name])))
-    return store
-
-
 @pytest.fixture()
 def mini(make_client):
-    return make_client(store=load("mini.ttl"))
+    return make_client(store=load_catalog("mini.ttl"))
 
 
 @pytest.fixture()
 def hostile(make_client):
-    return make_client(store=load("mini.ttl", "hostile.ttl"))
+    return make_client(store=load_catalog("mini.ttl", "hostile.ttl"))
 
 
 def alternate(html: str) -> str:

@@ -7,13 +7,9 @@ import importlib.util
 
 import pytest
 
-from policykg.api.settings import Settings
 from policykg.cli.serve_command import server_options
 
-
-def api_settings(**values: object) -> Settings:
-    defaults = {name: field.default for name, field in Settings.model_fields.items()}
-    return Settings(_env_file=None, **{**defaults, **values})
+from app_support import api_settings
 
 
 def test_fast_loop_and_parser_are_installed_and_chosen():

@@ -3,16 +3,19 @@
 from __future__ import annotations
 
 import re
-from pathlib import Path
+from functools import cache
 
 import pytest
 
 from policykg.api.settings import Settings
 
-DOC = Path(__file__).resolve().parents[2] / "docs" / "settings.md"
+from project_paths import ROOT
+
+DOC = ROOT / "docs" / "settings.md"
 FIELDS = sorted(Settings.model_fields)
 
 
+@cache
 def _rows() -> dict[str, str]:
     rows = {}
     for line in DOC.read_text(encoding="utf-8").splitlines():

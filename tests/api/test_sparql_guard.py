@@ -20,7 +20,8 @@ from policykg.graph.sparql_guard import (
     restrict_graphs,
     tokenize,
 )
-from policykg.graph.store import RdflibStore
+
+from app_support import rdflib_copy
 
 TOKEN = "t0ken"
 
@@ -171,10 +172,7 @@ def test_control_rdflib_would_fetch_from(counting_server):
 def any_backend_client(request, make_client, small_store):
     if request.param == "oxigraph":
         return make_client(small_store, api_token=TOKEN)
-    store = RdflibStore()
-    for s, p, o, g in small_store.quads():
-        store.dataset.add((s, p, o, g))
-    return make_client(store, api_token=TOKEN, backend="rdflib")
+    return make_client(rdflib_copy(small_store), api_token=TOKEN, backend="rdflib")
 
 
 def test_nothing_is_fetched_over_http(any_backend_client, counting_server, tmp_path):

@@ -106,12 +106,9 @@ def test_cache_can_be_switched_off(make_client, small_store):
      ("WITH <https://w3id.org/policykg/graph/test-b> DELETE { ?s ?p ?o } WHERE { ?s ?p ?o }", {}, 204)],
 )
 def test_rdflib_backend_refuses_using(make_client, small_store, update, params, status):
-    from policykg.graph.store import RdflibStore
+    from app_support import rdflib_copy
 
-    store = RdflibStore()
-    for s, p, o, g in small_store.quads():
-        store.dataset.add((s, p, o, g))
-    client = make_client(store, api_token=TOKEN, backend="rdflib")
+    client = make_client(rdflib_copy(small_store), api_token=TOKEN, backend="rdflib")
     r = client.post("/sparql", content=update, params=params,
                     headers={"Content-Type": "application/sparql-update", "Authorization": f"Bearer {TOKEN}"})
     assert r.status_code == status, r.text

@@ -20,8 +20,9 @@ import pytest
 from rdflib import Graph, Namespace, URIRef
 from rdflib.namespace import RDFS
 
-W3C = Path(__file__).resolve().parents[3] / "shared" / "w3c-sparql11"
 from policykg.graph.store import open_store
+
+from project_paths import W3C
 
 MF = Namespace("http://www.w3.org/2001/sw/DataAccess/tests/test-manifest#")
 QT = Namespace("http://www.w3.org/2001/sw/DataAccess/tests/test-query#")

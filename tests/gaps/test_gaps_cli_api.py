@@ -10,10 +10,12 @@ from fastapi.testclient import TestClient
 from typer.testing import CliRunner
 
 from policykg.api.app import create_app
-from policykg.api.settings import Settings
 from policykg.cli import app as cli_app
 from policykg.graph.analysis.gaps import GAP_LISTS
 from policykg.graph.analysis.progress import Status
+
+from app_support import api_settings
+from project_paths import ROOT
 
 DATA = Path(__file__).parent / "data" / "observations"
 AS_OF = "2026-12-03"
@@ -21,7 +23,7 @@ AS_OF = "2026-12-03"
 
 @pytest.fixture(scope="module")
 def client(hokkaido_store):
-    with TestClient(create_app(Settings(), store=hokkaido_store)) as c:
+    with TestClient(create_app(api_settings(), store=hokkaido_store)) as c:
         yield c
 
 
@@ -125,15 +127,11 @@ def test_cli_with_synthetic_observations_recorded(tmp_path):
 def test_every_key_is_documented(cli_doc):
     import re
 
-    from project_paths import ROOT
-
     documented = set(re.findall(r"^\| `(\w+)` \|", (ROOT / "docs" / "gaps.md").read_text(encoding="utf-8"), re.M))
     assert documented == set(cli_doc)
 
 
 def test_every_status_is_documented():
-    from project_paths import ROOT
-
     text = (ROOT / "docs" / "progress.md").read_text(encoding="utf-8")
     for status in Status:
         assert f"| `{status.value}` |" in text

@@ -20,14 +20,6 @@ from policykg.ids import normalize_label
 from project_paths import SOURCE_DECK
 
 
-@pytest.fixture(scope="module")
-def deck_store():
-    """The deck alone (plus the ontology): no curated alignments."""
-    from policykg.build import build_store
-
-    return build_store([SOURCE_DECK])
-
-
 def labels(rows, key="label"):
     return [normalize_label(str(r[key])) for r in rows]
 

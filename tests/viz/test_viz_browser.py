@@ -19,20 +19,22 @@ import pytest
 import uvicorn
 
 from policykg.api.app import create_app
-from policykg.api.settings import Settings
-from policykg.namespaces import sparql_prefixes
 from policykg.viz.export import export_html
 from policykg.viz.filters import VizFilter
 from policykg.viz.kinds import NO_STATUS_COLOR, STATUSES
 from policykg.viz.layout import Layout
 from policykg.viz.model import build_network
 
+from app_support import api_settings
+from project_paths import ROOT
+from viz_support import sparql_count
+
 pytestmark = pytest.mark.browser
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
                  "--disable-component-update", "--disable-sync", "--no-first-run"]
-ARTIFACTS = Path(__file__).resolve().parents[2] / "artifacts" / "viz"
+ARTIFACTS = ROOT / "artifacts" / "viz"
 READY = "document.body.dataset.ready === '1'"
 ID = "https://w3id.org/policykg/id/"
 
@@ -59,7 +61,7 @@ class LiveServer:
         self.sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
         self.sock.bind(("127.0.0.1", 0))
         self.url = f"http://127.0.0.1:{self.sock.getsockname()[1]}"
-        app = create_app(Settings(_env_file=None, query_workers=1), store=store)
+        app = create_app(api_settings(), store=store)
         self.server = uvicorn.Server(uvicorn.Config(app, log_level="warning", lifespan="on"))
         self.thread = threading.Thread(target=self.server.run, kwargs={"sockets": [self.sock]}, daemon=True)
 
@@ -164,11 +166,6 @@ def watched(browser):
     page = Watched(browser)
     yield page
     page.close()
-
-
-def sparql_count(store, classes: str) -> int:
-    query = sparql_prefixes() + f"SELECT (COUNT(DISTINCT ?s) AS ?n) WHERE {{ VALUES ?c {{ {classes} }} ?s a ?c }}"
-    return int(store.query(query).rows[0]["n"])
 
 
 @pytest.mark.parametrize("query, classes", [

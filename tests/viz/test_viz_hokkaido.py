@@ -11,15 +11,12 @@ from policykg.namespaces import sparql_prefixes
 from policykg.viz.filters import apply_filters, make_filter
 from policykg.viz.model import build_network
 
+from viz_support import sparql_count
+
 
 @pytest.fixture(scope="module")
 def model(hokkaido_store):
     return build_network(hokkaido_store)
-
-
-def sparql_count(store, classes: str) -> int:
-    query = sparql_prefixes() + f"SELECT (COUNT(DISTINCT ?s) AS ?n) WHERE {{ VALUES ?c {{ {classes} }} ?s a ?c }}"
-    return int(store.query(query).rows[0]["n"])
 
 
 @pytest.mark.parametrize("kind, classes, in_deck", [

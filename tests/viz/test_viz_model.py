@@ -3,24 +3,20 @@
 from __future__ import annotations
 
 from collections import Counter
-from pathlib import Path
 
 import pytest
 
-from policykg.namespaces import sparql_prefixes
 from policykg.viz.kinds import KINDS, STATUSES, kind_of
 from policykg.viz.model import QUERY_NAMES, load_viz_query
+
+from project_paths import ROOT
+from viz_support import sparql_count
 
 ID = "https://w3id.org/policykg/id/"
 
 
 def by_key(model, key):
     return next(n for n in model["nodes"] if n["key"] == key)
-
-
-def sparql_count(store, cls: str) -> int:
-    rows = store.query(sparql_prefixes() + f"SELECT (COUNT(DISTINCT ?s) AS ?n) WHERE {{ ?s a {cls} }}").rows
-    return int(rows[0]["n"])
 
 
 @pytest.mark.parametrize("kind, cls, expected", [
@@ -135,7 +131,7 @@ def test_canned_queries_have_headers():
 
 
 def test_nothing_in_viz_is_hard_wired_to_one_jurisdiction():
-    root = Path(__file__).resolve().parents[2] / "viz"
+    root = ROOT / "viz"
     for path in root.rglob("*"):
         if path.suffix in {".py", ".rq", ".js", ".html", ".css"}:
             text = path.read_text(encoding="utf-8")

@@ -7,26 +7,10 @@ import json
 import re
 
 import pytest
-from fastapi.testclient import TestClient
 
-from policykg.api.app import create_app
-from policykg.api.settings import Settings
 from policykg.namespaces import sparql_prefixes
 
-
-@pytest.fixture()
-def make_client():
-    clients = []
-
-    def make(store) -> TestClient:
-        client = TestClient(create_app(Settings(_env_file=None, query_workers=1), store=store))
-        client.__enter__()
-        clients.append(client)
-        return client
-
-    yield make
-    for client in clients:
-        client.__exit__(None, None, None)
+from viz_support import sparql_count
 
 
 @pytest.fixture()
@@ -45,9 +29,7 @@ def embedded(page_html: str) -> dict:
     ({"kind": ["indicator", "phase"]}, "pk:NumericIndicator, pk:QualitativeIndicator, pk:RoadmapPhase"),
 ])
 def test_json_twin_counts_match_sparql(client, mini_store, params, kind_class):
-    expected = int(mini_store.query(
-        sparql_prefixes() + f"SELECT (COUNT(DISTINCT ?s) AS ?n) WHERE {{ VALUES ?c {{ {kind_class.replace(',', ' ')} }} ?s a ?c }}"
-    ).rows[0]["n"])
+    expected = sparql_count(mini_store, kind_class.replace(",", " "))
     body = client.get("/viz.json", params=params).json()
     assert body["ok"] is True
     assert body["counts"]["nodes"] == len(body["nodes"]) == expected
@@ -114,8 +96,7 @@ def test_cached_per_generation_so_updates_show_next_view(make_client, mini_store
     assert "新しい取組" in html.unescape(second) or "新しい取組" in second
 
 
-def test_default_language_comes_from_settings(mini_store):
-    app = create_app(Settings(_env_file=None, query_workers=1, default_lang="en"), store=mini_store)
-    with TestClient(app) as client:
-        assert '<html lang="en">' in client.get("/viz").text
-        assert '<html lang="ja">' in client.get("/viz", params={"lang": "ja"}).text
+def test_default_language_comes_from_settings(make_client, mini_store):
+    client = make_client(mini_store, default_lang="en")
+    assert '<html lang="en">' in client.get("/viz").text
+    assert '<html lang="ja">' in client.get("/viz", params={"lang": "ja"}).text

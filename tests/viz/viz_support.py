@@ -7,7 +7,8 @@ from pathlib import Path
 
 from rdflib import Dataset
 
-from policykg.graph.store import OxigraphStore
+from policykg.graph.store import OxigraphStore, Store
+from policykg.namespaces import sparql_prefixes
 
 DATA = Path(__file__).parent / "data"
 
@@ -22,3 +23,9 @@ def load_trig(path: Path, store: OxigraphStore | None = None) -> OxigraphStore:
     store = store if store is not None else OxigraphStore()
     store.replace_graphs(dict(graphs))
     return store
+
+
+def sparql_count(store: Store, classes: str) -> int:
+    """Distinct subjects typed with any of ``classes`` (space-separated, e.g. "pk:Measure pk:PolicyArea")."""
+    query = sparql_prefixes() + f"SELECT (COUNT(DISTINCT ?s) AS ?n) WHERE {{ VALUES ?c {{ {classes} }} ?s a ?c }}"
+    return int(store.query(query).rows[0]["n"])

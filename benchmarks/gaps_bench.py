@@ -2,7 +2,7 @@
 
 The bundled graph is replicated under jurisdictions j0…jN (national items shared), each replica's
 measures get curated alignments to national measures and each numeric indicator two synthetic
-observations. Run: ``.venv/bin/python tests/gaps/bench_queries.py [replicas]``.
+observations. Run: ``.venv/bin/python benchmarks/gaps_bench.py [replicas]``.
 """
 
 from __future__ import annotations
@@ -37,8 +37,8 @@ def main(replicas: int = 250) -> None:
     rng = random.Random(1)
     store = OxigraphStore()
     graphs: dict[URIRef, list] = {}
-    for g_name in {g for *_, g in quads}:
-        graphs[g_name] = [(s, p, o) for s, p, o, g in quads if g == g_name]
+    for s, p, o, g in quads:
+        graphs.setdefault(g, []).append((s, p, o))
     deck = [n for n in graphs if "deck" in str(n)][0]
     big: list = []
     for k in range(replicas):
