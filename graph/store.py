@@ -250,15 +250,15 @@ def _where_group_start(sparql: str) -> int | None:
     first_group: int | None = None
     form: str | None = None
     for tok in tokenize(sparql):
-        if tok.value == "{":
+        if tok.kind == "open":  # a run of braces ("{{") is one token: the first one opens the group
             if depth == 0:
                 if seen_where:
-                    return tok.end
+                    return tok.start + 1
                 if first_group is None:
-                    first_group = tok.end
-            depth += 1
-        elif tok.value == "}":
-            depth -= 1
+                    first_group = tok.start + 1
+            depth += tok.end - tok.start
+        elif tok.kind == "close":
+            depth -= tok.end - tok.start
         elif depth == 0 and tok.keyword == "WHERE":
             seen_where = True
         elif form is None and tok.keyword in QUERY_FORMS:

@@ -13,7 +13,7 @@ from rdflib.namespace import SKOS, XSD
 
 from policykg.errors import SourceError, ValidationFailed
 from policykg.graph.pipeline import load_graphs, union_after
-from policykg.graph.store import AskResult, SelectResult, open_store
+from policykg.graph.store import AskResult, SelectResult, open_store, with_values_clause
 from policykg.loaders.rdf_files import read_rdf_file
 from policykg.namespaces import PK, graph_name
 
@@ -146,6 +146,21 @@ def test_on_disk_store_unchanged_after_refused_load(tmp_path, shapes):
 
 
 # --- bound parameters ------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("query", "head"),
+    [
+        # Braces written together are one token ("{{"); the outermost WHERE group still gets the block,
+        # right after its own brace, and a later inner group is not mistaken for it.
+        ("SELECT ?s WHERE {{ ?s ?p ?o } UNION { ?s ?q ?o }}", "SELECT ?s WHERE { VALUES (?p) { (<urn:p>) }\n{ ?s ?p ?o }"),
+        ("SELECT ?s WHERE { { ?s ?p ?o } }", "SELECT ?s WHERE { VALUES (?p) { (<urn:p>) }\n { ?s ?p ?o } }"),
+        ("SELECT ?s {{ ?s ?p ?o }}", "SELECT ?s { VALUES (?p) { (<urn:p>) }\n{ ?s ?p ?o }}"),
+    ],
+)
+def test_values_block_opens_the_outermost_where_group(query, head):
+    text = with_values_clause(query, {"p": URIRef("urn:p")})
+    assert text.startswith(head) and text.endswith("\nVALUES (?p) { (<urn:p>) }")
 
 
 @pytest.mark.parametrize(
