@@ -158,11 +158,13 @@ def _structure_edges(rows: Rows, kinds: Mapping[URIRef, str]) -> list[dict]:
 
 
 def _transition_edges(rows: Rows, kinds: Mapping[URIRef, str]) -> list[dict]:
-    return [
+    """Sorted by id like the other edge lists, so the same store always gives the same page."""
+    edges = [
         {"id": str(r["t"]), "from": str(r["from"]), "to": str(r["to"]), "rel": "transition", "ev": "structure"}
         for r in rows["transitions"]
         if r["from"] in kinds and r["to"] in kinds
     ]
+    return sorted(edges, key=lambda e: e["id"])
 
 
 def _alignment_edges(rows: Rows, kinds: Mapping[URIRef, str]) -> list[dict]:

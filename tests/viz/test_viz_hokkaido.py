@@ -74,3 +74,9 @@ def test_every_measure_alignment_is_an_edge(model, hokkaido_store):
     measures = {n["id"] for n in model["nodes"] if n["kind"] == "measure"}
     drawn = Counter(e["ev"] for e in model["edges"] if e["ev"] != "structure" and e["from"] in measures)
     assert drawn == expected
+
+
+def test_edge_lists_come_in_a_fixed_order(model):
+    """Same store, same page: transition edges (7 in the deck) are sorted like the alignment edges."""
+    transitions = [e["id"] for e in model["edges"] if e["rel"] == "transition"]
+    assert len(transitions) == 7 and transitions == sorted(transitions)
