@@ -11,7 +11,7 @@ from policykg.api.catalog.labels import label_index
 from policykg.api.i18n import term_label
 from policykg.graph.labels import pick_label
 from policykg.graph.store import Store
-from policykg.namespaces import PREFIXES, RDFS, SKOS
+from policykg.namespaces import RDFS, SKOS, curie
 
 
 @lru_cache(maxsize=1)
@@ -33,11 +33,7 @@ def prefixed(term: str) -> str:
     >>> prefixed("http://www.w3.org/2004/02/skos/core#broader")
     'skos:broader'
     """
-    text = str(term)
-    for prefix, ns in sorted(PREFIXES.items(), key=lambda kv: -len(kv[1])):
-        if text.startswith(ns) and len(text) > len(ns):
-            return f"{prefix}:{text[len(ns):]}"
-    return text
+    return curie(term) or str(term)
 
 
 def term_labeller(store: Store) -> Callable[[URIRef, str], str]:

@@ -11,10 +11,10 @@ from urllib.parse import urlencode
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import HTMLResponse, JSONResponse
 
+from policykg.api.answers import AnswerCache
 from policykg.api.deps import get_settings, get_store
 from policykg.api.settings import Settings
 from policykg.graph.store import Store
-from policykg.viz.cache import GenerationCache
 from policykg.viz.filters import MAX_HOPS, VizFilter, apply_filters, filter_params, make_filter
 from policykg.viz.layout import Layout
 from policykg.viz.model import build_network
@@ -29,10 +29,14 @@ def _url(path: str, params: dict[str, object]) -> str:
     return f"{path}?{urlencode(clean)}" if clean else path
 
 
-def _cache(request: Request) -> GenerationCache:
+VIZ_CACHE_SIZE = 32
+"""Network models, filtered models and rendered pages kept for the current store generation."""
+
+
+def _cache(request: Request) -> AnswerCache:
     state = request.app.state
     if not hasattr(state, "viz_cache"):
-        state.viz_cache = GenerationCache()
+        state.viz_cache = AnswerCache(size=VIZ_CACHE_SIZE)
     return state.viz_cache
 
 
