@@ -20,8 +20,13 @@ from policykg.errors import (
     QueryTimeout,
     SourceError,
 )
+from policykg.graph.workers import MemoryLimitExceeded, PoolBusy, SandboxRefused, WorkerCrashed
 
 STATUS_BY_EXCEPTION: dict[type[Exception], int] = {
+    PoolBusy: 503,
+    SandboxRefused: 503,
+    WorkerCrashed: 500,
+    MemoryLimitExceeded: 400,
     QueryError: 400,
     ForbiddenQuery: 403,
     QueryNotFound: 404,
@@ -31,6 +36,18 @@ STATUS_BY_EXCEPTION: dict[type[Exception], int] = {
     SourceError: 400,
     QueryTimeout: 504,
 }
+
+
+def status_for(exc: Exception) -> int:
+    """The HTTP status of a domain error by the one table (walking its classes), 500 when unknown.
+
+    >>> status_for(QueryTimeout("slow"))
+    504
+    """
+    for cls in type(exc).__mro__:
+        if cls in STATUS_BY_EXCEPTION:
+            return STATUS_BY_EXCEPTION[cls]
+    return 500
 
 
 def error_body(status: int, message: str, errors: list | None = None) -> dict:

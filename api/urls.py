@@ -7,6 +7,7 @@ Entity IRIs ``https://w3id.org/policykg/id/<path>`` are served at ``/id/<path>``
 from __future__ import annotations
 
 import hashlib
+import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
@@ -60,6 +61,8 @@ PAGES = {
     "search": "/search",
     "query": "/query",
     "docs": "/docs",
+    "gaps": "/gaps",
+    "observations": "/observations",
 }
 """HTML pages by name."""
 
@@ -75,6 +78,7 @@ API = {
     "queries": "/api/queries",
     "openapi": "/openapi.json",
     "gaps": "/api/gaps",
+    "progress": "/api/progress",
 }
 """JSON routes by name (the twin of the page with the same name)."""
 
@@ -169,6 +173,76 @@ def sparql_url(query: str, fmt: str | None = None) -> str:
     return with_query("/sparql", {"query": query, "format": fmt})
 
 
+CSV_LISTS = ("measures", "national_items", "directions", "areas", "indicators", "search")
+"""Pages whose list is also served as CSV at ``<page path>.csv``."""
+
+
+def csv_url(name: str, lang: str | None = None, **params: object) -> str:
+    """The CSV download of a page's list (same rows as the page).
+
+    >>> csv_url("national_items"), csv_url("search", q="MaaS")
+    ('/national-items.csv', '/search.csv?q=MaaS')
+    """
+    if name not in CSV_LISTS:
+        raise ValueError(f"no CSV for {name!r}; choose one of {', '.join(CSV_LISTS)}")
+    return with_query(PAGES[name] + ".csv", {**params, "lang": lang_param_value(lang)})
+
+
+def alignments_url(measure_id: str, lang: str | None = None, *, fmt: str = "json") -> str:
+    """The national items a measure supports, with evidence (JSON twin or CSV of its page panel)."""
+    suffix = ".csv" if fmt == "csv" else ""
+    return with_query(f"/api/measures/{quote(measure_id, safe='')}/alignments{suffix}", {"lang": lang_param_value(lang)})
+
+
+def supporting_measures_url(item_id: str, lang: str | None = None, *, fmt: str = "json") -> str:
+    """The local measures supporting a national item, grouped (JSON twin or CSV of its page panel)."""
+    suffix = ".csv" if fmt == "csv" else ""
+    return with_query(f"/api/national-items/{quote(item_id, safe='')}/supporting-measures{suffix}",
+                      {"lang": lang_param_value(lang)})
+
+
+def progress_url(indicator_id: str | None = None, lang: str | None = None, **params: object) -> str:
+    """Indicator progress as JSON: all indicators, or one with its chart data."""
+    path = "/api/progress" + (f"/{quote(indicator_id, safe='')}" if indicator_id else "")
+    return with_query(path, {**params, "lang": lang_param_value(lang)})
+
+
+def gaps_download_url(part: str, lang: str | None = None, **params: object) -> str:
+    """A gap list as CSV (``/gaps/<list>.csv``) or the whole report as Excel (``part="xlsx"``)."""
+    path = "/gaps.xlsx" if part == "xlsx" else f"/gaps/{quote(part, safe='')}.csv"
+    return with_query(path, {**params, "lang": lang_param_value(lang)})
+
+
+LINK_SCHEMES = ("http", "https", "urn", "mailto")
+"""The only schemes a page links (``<a href>``); any other IRI from the data is shown as text."""
+
+_LINK_SCHEME = re.compile(r"(?i)(?:https?://[^/?#\s]|urn:[a-z0-9][a-z0-9-]*:|mailto:[^\s])")
+_NOT_IN_A_LINK = re.compile(r"[\x00-\x20\x7f]")
+
+
+def safe_href(iri: object) -> str | None:
+    """``iri`` if a page may link it, else ``None`` (then show it as text): the one rule for links
+    whose target can come from the data.
+
+    Linked: absolute http(s) URLs with a host, ``urn:`` and ``mailto:`` IRIs, and this site's own paths
+    (``/id/…``, as the builders above make them, ``?…`` and ``#…``). Everything else — ``javascript:``, ``data:``,
+    ``vbscript:``, ``file:``, protocol-relative ``//host``, and anything with spaces or control
+    characters (browsers drop tabs and newlines, so ``java\tscript:`` would run) — is not.
+    Templates use it as the ``safe_href`` filter/global, or through the ``link`` macro of
+    ``_macros.html``.
+
+    >>> safe_href("https://example.org/a"), safe_href("urn:isbn:4-00-000000-0"), safe_href("/id/x")
+    ('https://example.org/a', 'urn:isbn:4-00-000000-0', '/id/x')
+    >>> [safe_href(i) for i in ("javascript:alert(1)", "JAVASCRIPT:x", "java\tscript:x", "data:text/html,x", "//evil.example")]
+    [None, None, None, None, None]
+    """
+    if not isinstance(iri, str) or not iri or _NOT_IN_A_LINK.search(iri):
+        return None
+    if iri[0] in "#?" or (iri[0] == "/" and iri[1:2] not in ("/", "\\")):
+        return iri
+    return iri if _LINK_SCHEME.match(iri) else None
+
+
 @lru_cache(maxsize=None)
 def _static_hash(name: str) -> str:
     data = resources.files("policykg.api").joinpath("static", name).read_bytes()
@@ -183,5 +257,6 @@ def static_url(name: str) -> str:
 __all__ = [
     "DEFAULT_LANG", "LANGS", "default_lang", "using_default_lang", "lang_param_value", "PAGES", "API", "RDF_SUFFIXES", "with_query", "page_url", "api_url", "is_entity",
     "entity_path", "iri_from_path", "entity_url", "rdf_url", "measure_api_url", "trace_url",
-    "supporters_url", "viz_url", "query_api_url", "sparql_url", "static_url",
+    "supporters_url", "viz_url", "query_api_url", "sparql_url", "static_url", "LINK_SCHEMES", "safe_href",
+    "CSV_LISTS", "csv_url", "alignments_url", "supporting_measures_url", "progress_url", "gaps_download_url",
 ]

@@ -1,43 +1,58 @@
-"""Static checks on SPARQL text before any engine sees it (pure; used by the API and the CLI).
+"""What a SPARQL request may do, decided on its parse tree (pure; used by the query workers, the API and the CLI).
 
 Why: both engines reach the network on their own — pyoxigraph fetches ``SERVICE`` and ``LOAD`` targets
-and rdflib fetches every ``FROM`` IRI (``file:`` included). Government networks are closed, and a
-public endpoint must not become a proxy, so these keywords are found here, in the text, and refused or
-rewritten before evaluation.
+and rdflib fetches every ``FROM`` / ``USING`` IRI (``file:`` included). Government networks are closed
+and a public endpoint must not become a proxy, so:
 
-A small lexer skips strings, IRIs and comments, so ``"SERVICE"`` in a literal or ``ex:LOAD`` as a
-prefixed name is not mistaken for the keyword.
+1. :func:`nesting_depth` bounds how deeply groups and brackets nest *before* any parser runs (a
+   recursive-descent parser overflows its stack on thousands of nested ``{``);
+2. :func:`inspect_query` / :func:`inspect_update` parse the request with rdflib's SPARQL grammar (which
+   applies ``\\u`` escapes and local-name escapes the way the specification says) and report, from the
+   tree, whether it uses SERVICE or LOAD and which graphs FROM / FROM NAMED / USING / USING NAMED name;
+3. :func:`check` refuses SERVICE and LOAD; dataset graphs are read from the store only, never fetched.
 
->>> g = analyse_query("SELECT * FROM <http://x/g> WHERE { ?s ?p ?o }")
->>> g.form, g.default_graphs, g.named_graphs
-('SELECT', ['http://x/g'], [])
->>> g.text.split()
-['SELECT', '*', 'WHERE', '{', '?s', '?p', '?o', '}']
->>> guard_query('SELECT * { ?s ?p "SERVICE" }')
-'SELECT * { ?s ?p "SERVICE" }'
+The decision never rests on this module alone: the process that evaluates is confined
+(:mod:`policykg.graph.sandbox`), so a query the two parsers read differently still fetches nothing.
+
+>>> i = inspect_query("PREFIX ex: <http://x/> SELECT * FROM ex:g WHERE { ?s ?p ?o }")
+>>> i.form, i.default_graphs, i.service
+('SELECT', ('http://x/g',), False)
+>>> inspect_query(r"SELECT * { \\u0053ERVICE <http://127.0.0.1:9/> { ?s ?p ?o } }").service
+True
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Collection, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import NamedTuple
-from urllib.parse import urljoin
 
-from policykg.errors import ForbiddenQuery
+from policykg.errors import ForbiddenQuery, QueryError, SparqlSyntaxError
 
 __all__ = [
-    "Token", "tokenize", "GuardedQuery", "GuardedUpdate", "analyse_query", "analyse_update",
-    "guard_query", "add_using_clauses", "restrict_graphs", "resolve_dataset", "EMPTY_GRAPH",
+    "Token", "tokenize", "Inspection", "QueryTooDeep", "nesting_depth", "inspect_query",
+    "inspect_update", "check", "add_using_clauses", "QUERY_FORMS", "MAX_NESTING",
 ]
 
 QUERY_FORMS = ("SELECT", "ASK", "CONSTRUCT", "DESCRIBE")
+MAX_NESTING = 64
+"""Default deepest nesting of ``{``, ``(`` and ``[`` accepted (setting ``max_nesting``)."""
 
-EMPTY_GRAPH = "urn:x-policykg:empty-graph"
-"""A graph name no store holds: the dataset to use when every requested graph was unknown."""
 
-# Order matters: long strings before short ones; IRIREF before '<' as an operator.
+class QueryTooDeep(QueryError):
+    """Groups or brackets nest deeper than the limit; refused before parsing."""
+
+    def __init__(self, depth: int, limit: int) -> None:
+        super().__init__(
+            f"入れ子が深すぎます（{depth} 段、上限 {limit} 段）/ the request nests {depth} levels deep; the limit is {limit}"
+        )
+        self.depth, self.limit = depth, limit
+
+
+# --- tokens (used to place generated clauses and to bound nesting; never to decide capabilities) ----
+
+_PN_LOCAL_ESC = r"\\[_~.\-!$&'()*+,;=/?#@%]"
 _TOKEN_RE = re.compile(
     r"""
     (?P<ws>\s+)
@@ -46,7 +61,9 @@ _TOKEN_RE = re.compile(
               |'(?:[^'\\\n\r]|\\.)*'|"(?:[^"\\\n\r]|\\.)*")
   | (?P<iri><[^<>"{}|^`\\\x00-\x20]*>)
   | (?P<var>[?$][\w\u00B7\u0300-\u036F\u203F-\u2040]+)
-  | (?P<pname>(?:[^\W\d][\w.\-]*)?:(?:[\w:%\-]|\.(?=[\w:%\-]))*)
+  | (?P<pname>(?:[^\W\d][\w.\-]*)?:(?:[\w:%\-]|"""
+    + _PN_LOCAL_ESC
+    + r"""|\.(?=[\w:%\-\\]))*)
   | (?P<word>[^\W\d][\w\-]*)
   | (?P<open>\{+)
   | (?P<close>\}+)
@@ -58,20 +75,13 @@ _TOKEN_RE = re.compile(
 
 class Token(NamedTuple):
     """One lexical unit; ``kind`` is ws, comment, string, iri, var, pname, word, open, close or other;
-    ``keyword`` is the upper-cased word for bare words (keyword candidates), else ``None``."""
+    ``keyword`` is the upper-cased word for bare words, else ``None``."""
 
     kind: str
     value: str
     start: int
     end: int
     keyword: str | None = None
-    depth: int = 0
-    """Brace depth at the token (0 = outside every group), filled in by the guard's own scan."""
-
-
-def _token(m: re.Match, depth: int = 0) -> Token:
-    kind, value = m.lastgroup or "other", m.group()
-    return Token(kind, value, m.start(), m.end(), value.upper() if kind == "word" else None, depth)
 
 
 def tokenize(text: str) -> Iterator[Token]:
@@ -79,160 +89,189 @@ def tokenize(text: str) -> Iterator[Token]:
 
     >>> [t.kind for t in tokenize('ASK { <a> ?b "c" } # x') if t.kind != "ws"]
     ['word', 'open', 'iri', 'var', 'string', 'close', 'comment']
+    >>> [t.value for t in tokenize(r"ex:a\\# ?o") if t.kind == "pname"]
+    ['ex:a\\\\#']
     """
-    return map(_token, _TOKEN_RE.finditer(text))
-
-
-_KEYWORDS = frozenset({
-    "SERVICE", "LOAD", "FROM", "NAMED", "BASE", "PREFIX", "USING", "WITH", "WHERE", "DELETE", *QUERY_FORMS,
-})
-_KEPT = frozenset({"iri", "pname"})
-
-
-def _significant(text: str) -> list[Token]:
-    """Only the tokens the checks look at (the keywords above, IRIs, prefixed names), each with its
-    brace depth.
-
-    Strings, variables, comments, braces, other words and punctuation are not kept; that keeps the
-    guard fast on large adversarial input (about a second for a 1 MB body at worst).
-    """
-    out: list[Token] = []
-    depth = 0
     for m in _TOKEN_RE.finditer(text):
-        kind = m.lastgroup
-        if kind == "open":
-            depth += m.end() - m.start()
-        elif kind == "close":
-            depth -= m.end() - m.start()
-        elif kind in _KEPT or (kind == "word" and m.group().upper() in _KEYWORDS):
-            out.append(_token(m, depth))
-    return out
+        kind, value = m.lastgroup or "other", m.group()
+        yield Token(kind, value, m.start(), m.end(), value.upper() if kind == "word" else None)
+
+
+_BRACKETS = re.compile(r"[{(\[]|[})\]]")
+
+
+def nesting_depth(text: str) -> int:
+    """The deepest nesting of ``{``, ``(`` and ``[`` outside strings, IRIs and comments.
+
+    A bound checked before parsing, so that a parser never meets thousands of levels. Should a
+    crafted token hide brackets from this count, the parser's own recursion limit and the confined,
+    killable worker still stand behind it.
+
+    >>> nesting_depth('SELECT * { { ?s ?p "{{{{" } FILTER((1)) }')
+    3
+    """
+    depth = deepest = 0
+    for tok in tokenize(text):
+        if tok.kind in ("open", "close", "other"):
+            for ch in _BRACKETS.findall(tok.value) if tok.kind == "other" else tok.value:
+                if ch in "{([":
+                    depth += 1
+                    deepest = max(deepest, depth)
+                else:
+                    depth = max(0, depth - 1)
+    return deepest
+
+
+# --- parse trees ------------------------------------------------------------------------------
 
 
 @dataclass(frozen=True)
-class GuardedQuery:
-    """A query checked for forbidden keywords, with its dataset clause taken out.
+class Inspection:
+    """What a parsed request does, as far as the guard cares."""
 
-    ``text`` keeps every character position of the original (removed clauses become spaces), so
-    syntax-error positions reported by the engine still point into what the user wrote.
-    """
-
-    text: str
     form: str | None
-    default_graphs: list[str] = field(default_factory=list)
-    named_graphs: list[str] = field(default_factory=list)
+    """SELECT, ASK, CONSTRUCT or DESCRIBE for queries; ``None`` for updates."""
+    service: bool = False
+    load: bool = False
+    default_graphs: tuple[str, ...] = ()
+    """FROM (queries) or USING (updates) graphs, resolved against BASE and PREFIX."""
+    named_graphs: tuple[str, ...] = ()
+    """FROM NAMED or USING NAMED graphs."""
+    with_graph: bool = False
+    """An update operation names its graph with WITH."""
 
     @property
     def has_dataset(self) -> bool:
         return bool(self.default_graphs or self.named_graphs)
 
 
-@dataclass(frozen=True)
-class GuardedUpdate:
-    """An update checked for forbidden keywords; ``has_dataset_clause`` = it uses USING or WITH,
-    ``has_using`` = it uses USING (which rdflib would fetch from the network)."""
-
-    text: str
-    has_dataset_clause: bool
-    has_using: bool = False
+_FORM_NAMES = {"SelectQuery": "SELECT", "AskQuery": "ASK", "ConstructQuery": "CONSTRUCT", "DescribeQuery": "DESCRIBE"}
 
 
-def _check_forbidden(tokens: list[Token], *, allow_service: bool, allow_load: bool) -> None:
-    for tok in tokens:
-        if tok.keyword == "SERVICE" and not allow_service:
-            raise ForbiddenQuery(
-                "SERVICE（外部 SPARQL への連合問い合わせ）は無効です / SERVICE (federated query) is disabled on this server"
-            )
-        if tok.keyword == "LOAD" and not allow_load:
-            raise ForbiddenQuery("LOAD（外部データの取得）は無効です / LOAD (fetching remote data) is disabled on this server")
+def _parse(text: str, update: bool, max_nesting: int):
+    from pyparsing import ParseBaseException
+    from rdflib.plugins.sparql import parser
+
+    depth = nesting_depth(text)
+    if depth > max_nesting:
+        raise QueryTooDeep(depth, max_nesting)
+    try:
+        return parser.parseUpdate(text) if update else parser.parseQuery(text)
+    except ParseBaseException as exc:
+        reason = re.sub(r"\s+", " ", str(exc.msg))[:160]
+        raise SparqlSyntaxError(exc.lineno, exc.col, reason) from None
+    except RecursionError:
+        raise QueryTooDeep(depth, max_nesting) from None
 
 
-def _prologue(tokens: list[Token]) -> tuple[str | None, dict[str, str]]:
-    """BASE and PREFIX declarations, so ``FROM ex:g`` resolves like the engine would resolve it."""
-    base: str | None = None
-    prefixes: dict[str, str] = {}
-    for i, tok in enumerate(tokens):
-        nxt = tokens[i + 1] if i + 1 < len(tokens) else None
-        if tok.keyword == "BASE" and nxt is not None and nxt.kind == "iri":
-            base = _resolve(nxt.value[1:-1], base)
-        elif tok.keyword == "PREFIX" and i + 2 < len(tokens) and tokens[i + 2].kind == "iri":
-            prefixes[nxt.value.rstrip(":")] = _resolve(tokens[i + 2].value[1:-1], base)
-    return base, prefixes
+def _walk(root: object) -> Iterator[object]:
+    """Every node of an rdflib parse tree (CompValue, ParseResults, lists, terms), iteratively."""
+    from pyparsing import ParseResults
+    from rdflib.plugins.sparql.parserutils import CompValue
+
+    stack = [root]
+    while stack:
+        node = stack.pop()
+        yield node
+        if isinstance(node, CompValue):
+            stack.extend(node.values())
+        elif isinstance(node, (ParseResults, list, tuple)):
+            stack.extend(node)
 
 
-def _resolve(iri: str, base: str | None) -> str:
-    return urljoin(base, iri) if base else iri
+def _resolver(prologue: object):
+    from rdflib.plugins.sparql.algebra import translatePrologue
+
+    resolved = translatePrologue(prologue, None)
+
+    def iri(term: object) -> str:
+        return str(resolved.absolutize(term))
+
+    return iri
 
 
-def _graph_iri(tok: Token, base: str | None, prefixes: dict[str, str]) -> str:
-    if tok.kind == "iri":
-        return _resolve(tok.value[1:-1], base)
-    if tok.kind == "pname":
-        prefix, _, local = tok.value.partition(":")
-        if prefix in prefixes:
-            return prefixes[prefix] + local
-        raise ForbiddenQuery(f"FROM の接頭辞が未定義です / undefined prefix in FROM: {prefix}:")
-    raise ForbiddenQuery("FROM の後には IRI が必要です / FROM must be followed by an IRI")
+def _name(node: object) -> str | None:
+    return getattr(node, "name", None) if hasattr(node, "values") else None
 
 
-def analyse_query(text: str, *, allow_service: bool = False, allow_load: bool = False) -> GuardedQuery:
-    """Check a query and take its ``FROM`` / ``FROM NAMED`` clauses out as graph lists.
+def _field(node: object, key: str) -> object:
+    """A parse-tree node's field, ``None`` when absent (``CompValue.get`` returns the key itself)."""
+    return dict.get(node, key) if isinstance(node, dict) else None
 
-    The graphs are returned, never fetched: the caller restricts them to graphs the store holds
-    (:func:`restrict_graphs`) and passes them to the engine as the dataset.
 
-    :raises ForbiddenQuery: SERVICE or LOAD is used while switched off, or FROM names no IRI.
+def _dataset(clauses: object, iri) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    default: list[str] = []
+    named: list[str] = []
+    for clause in clauses or []:
+        if _field(clause, "default") is not None:
+            default.append(iri(_field(clause, "default")))
+        elif _field(clause, "named") is not None:
+            named.append(iri(_field(clause, "named")))
+    return tuple(dict.fromkeys(default)), tuple(dict.fromkeys(named))
+
+
+def inspect_query(text: str, *, max_nesting: int = MAX_NESTING) -> Inspection:
+    """Parse a query and report its form, SERVICE use and FROM / FROM NAMED graphs.
+
+    :raises QueryTooDeep: nesting beyond ``max_nesting`` (checked before parsing).
+    :raises SparqlSyntaxError: the text is not a SPARQL 1.1 query (line, column, short reason).
     """
-    tokens = _significant(text)
-    _check_forbidden(tokens, allow_service=allow_service, allow_load=allow_load)
-    base, prefixes = _prologue(tokens)
-    form = next((t.keyword for t in tokens if t.keyword in QUERY_FORMS), None)
-    default_graphs: list[str] = []
-    named_graphs: list[str] = []
-    cut: list[tuple[int, int]] = []
-    i = 0
-    while i < len(tokens):
-        tok = tokens[i]
-        if tok.keyword == "FROM" and tok.depth == 0:
-            named = i + 1 < len(tokens) and tokens[i + 1].keyword == "NAMED"
-            target_index = i + 2 if named else i + 1
-            if target_index >= len(tokens):
-                raise ForbiddenQuery("FROM の後には IRI が必要です / FROM must be followed by an IRI")
-            target = tokens[target_index]
-            (named_graphs if named else default_graphs).append(_graph_iri(target, base, prefixes))
-            cut.append((tok.start, target.end))
-            i = target_index
-        i += 1
-    return GuardedQuery(_blank(text, cut), form, default_graphs, named_graphs)
+    tree = _parse(text, False, max_nesting)
+    prologue, query = tree[0], tree[1]
+    iri = _resolver(prologue)
+    default, named = _dataset(_field(query, "datasetClause"), iri)
+    service = any(_name(n) == "ServiceGraphPattern" for n in _walk(query))
+    return Inspection(_FORM_NAMES.get(query.name), service, False, default, named)
 
 
-def _blank(text: str, spans: list[tuple[int, int]]) -> str:
-    """Replace each span by spaces, keeping newlines, so positions after it do not move."""
-    chars = list(text)
-    for start, end in spans:
-        for k in range(start, end):
-            if chars[k] not in "\r\n":
-                chars[k] = " "
-    return "".join(chars)
+def inspect_update(text: str, *, max_nesting: int = MAX_NESTING) -> Inspection:
+    """Parse an update request and report LOAD, SERVICE and USING / USING NAMED graphs of all its operations.
 
-
-def analyse_update(text: str, *, allow_service: bool = False, allow_load: bool = False) -> GuardedUpdate:
-    """Check an update request.
-
-    :raises ForbiddenQuery: SERVICE or LOAD is used while switched off.
+    :raises QueryTooDeep: nesting beyond ``max_nesting`` (checked before parsing).
+    :raises SparqlSyntaxError: the text is not a SPARQL 1.1 update.
     """
-    tokens = _significant(text)
-    _check_forbidden(tokens, allow_service=allow_service, allow_load=allow_load)
-    using = any(t.keyword == "USING" for t in tokens)
-    return GuardedUpdate(text, using or any(t.keyword == "WITH" for t in tokens), using)
+    tree = _parse(text, True, max_nesting)
+    prologues = _field(tree, "prologue") or []
+    requests = _field(tree, "request") or []
+    service = load = with_graph = False
+    default: list[str] = []
+    named: list[str] = []
+    for index, request in enumerate(requests):
+        iri = _resolver(prologues[index] if index < len(prologues) else [])
+        for node in _walk(request):
+            name = _name(node)
+            service = service or name == "ServiceGraphPattern"
+            load = load or name == "Load"
+        with_graph = with_graph or _field(request, "withClause") is not None
+        d, n = _dataset(_field(request, "using"), iri)
+        default += d
+        named += n
+    return Inspection(None, service, load, tuple(dict.fromkeys(default)), tuple(dict.fromkeys(named)), with_graph)
+
+
+def check(inspection: Inspection, *, allow_service: bool = False, allow_load: bool = False) -> None:
+    """Refuse what the server does not allow. Dataset graphs are not refused here: the evaluator reads
+    them from the store only (:func:`policykg.graph.evaluation.resolve_dataset`), never fetches them.
+
+    :raises ForbiddenQuery: SERVICE or LOAD while switched off.
+    """
+    if inspection.service and not allow_service:
+        raise ForbiddenQuery(
+            "SERVICE（外部 SPARQL への連合問い合わせ）は無効です / SERVICE (federated query) is disabled on this server"
+        )
+    if inspection.load and not allow_load:
+        raise ForbiddenQuery("LOAD（外部データの取得）は無効です / LOAD (fetching remote data) is disabled on this server")
+
+
+# --- protocol using-graph-uri ---------------------------------------------------------------------
 
 
 def add_using_clauses(text: str, using: Collection[str], using_named: Collection[str]) -> str:
     """Apply the protocol's ``using-graph-uri`` / ``using-named-graph-uri`` to every WHERE of an update.
 
     SPARQL 1.1 Protocol §2.2.3: these parameters act as USING / USING NAMED clauses on each operation
-    that has a WHERE; ``DELETE WHERE`` and the ``DATA`` forms take none. IRIs are written with ``<>``
-    after checking they contain no character that could end the IRI early.
+    that has a WHERE; ``DELETE WHERE`` and the ``DATA`` forms take none. The result is parsed and
+    checked like any update, so a misplaced clause can only make it fail, never widen it.
 
     >>> add_using_clauses("DELETE { ?s ?p ?o } WHERE { ?s ?p ?o }", ["http://x/g"], [])
     'DELETE { ?s ?p ?o } USING <http://x/g> WHERE { ?s ?p ?o }'
@@ -240,20 +279,23 @@ def add_using_clauses(text: str, using: Collection[str], using_named: Collection
     clause = " ".join([f"USING {_iri_ref(g)}" for g in using] + [f"USING NAMED {_iri_ref(g)}" for g in using_named])
     if not clause:
         return text
-    tokens = _significant(text)
     inserts: list[int] = []
-    for i, tok in enumerate(tokens):
-        delete_where = i > 0 and tokens[i - 1].keyword == "DELETE" and _GAP.fullmatch(text, tokens[i - 1].end, tok.start)
-        if tok.keyword == "WHERE" and tok.depth == 0 and not delete_where:
+    depth = 0
+    previous: Token | None = None
+    for tok in tokenize(text):
+        if tok.kind == "open":
+            depth += tok.end - tok.start
+        elif tok.kind == "close":
+            depth -= tok.end - tok.start
+        elif tok.keyword == "WHERE" and depth == 0 and not (previous is not None and previous.keyword == "DELETE"):
             inserts.append(tok.start)
+        if tok.kind not in ("ws", "comment"):
+            previous = tok
     out = text
     for pos in reversed(inserts):
         out = out[:pos] + clause + " " + out[pos:]
     return out
 
-
-_GAP = re.compile(r"(?:\s|#[^\n\r]*)*")
-"""Only whitespace and comments: ``DELETE`` and ``WHERE`` with this between is the DELETE WHERE form."""
 
 _IRI_SAFE = re.compile(r"[^<>\"{}|^`\\\x00-\x20]+")
 
@@ -262,46 +304,3 @@ def _iri_ref(iri: str) -> str:
     if not _IRI_SAFE.fullmatch(iri):
         raise ForbiddenQuery(f"IRI として使えない文字があります / not a valid IRI: {iri!r}")
     return f"<{iri}>"
-
-
-def restrict_graphs(requested: Collection[str], available: Collection[str]) -> list[str]:
-    """The requested graph IRIs that the store holds, in request order, without duplicates.
-
-    >>> restrict_graphs(["http://x/a", "file:///etc/passwd", "http://x/a"], {"http://x/a"})
-    ['http://x/a']
-    """
-    seen: list[str] = []
-    for g in requested:
-        if g in available and g not in seen:
-            seen.append(g)
-    return seen
-
-
-def resolve_dataset(
-    default: Collection[str], named: Collection[str], available: Collection[str]
-) -> tuple[list[str], list[str]]:
-    """The dataset to hand to ``Store.query``: requested graphs the store holds, never fetched.
-
-    No graphs requested → ``([], [])`` (the union default graph). Otherwise each list keeps only
-    known graphs, and a list left empty becomes ``[EMPTY_GRAPH]``: "only unknown graphs" means an
-    empty graph (as the SPARQL dataset rules say), not silently the whole store.
-
-    >>> resolve_dataset(["http://x/a", "http://elsewhere/"], [], {"http://x/a"})
-    (['http://x/a'], ['urn:x-policykg:empty-graph'])
-    >>> resolve_dataset([], [], {"http://x/a"})
-    ([], [])
-    """
-    if not (default or named):
-        return [], []
-    return restrict_graphs(default, available) or [EMPTY_GRAPH], restrict_graphs(named, available) or [EMPTY_GRAPH]
-
-
-def guard_query(text: str, *, allow_service: bool = False, allow_load: bool = False) -> str:
-    """The query text safe to hand to an engine: SERVICE/LOAD refused, FROM clauses removed.
-
-    Callers that want the FROM graphs as a dataset use :func:`analyse_query` instead and pass
-    ``default_graphs`` / ``named_graphs`` (restricted to the store's graphs) to ``Store.query``.
-
-    :raises ForbiddenQuery: SERVICE or LOAD is used while switched off.
-    """
-    return analyse_query(text, allow_service=allow_service, allow_load=allow_load).text

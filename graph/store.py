@@ -60,15 +60,25 @@ class Store(Protocol):
         bindings: Mapping[str, Identifier] | None = None,
         default_graph_uris: list[str] | None = None,
         named_graph_uris: list[str] | None = None,
+        base_iri: str | None = None,
     ) -> QueryResult:
-        """Run a query. ``bindings`` are bound by the engine, never spliced into the text.
+        """Run a query. ``bindings`` are bound by the engine, never spliced into the text. The dataset
+        (``default_graph_uris`` / ``named_graph_uris``) replaces any FROM in the text, which is never fetched.
 
         :raises SyntaxError: the query does not parse.
         """
         ...
 
-    def update(self, sparql: str) -> None:
-        """Run a SPARQL Update as one transaction."""
+    def update(self, sparql: str, *, base_iri: str | None = None) -> None:
+        """Run a SPARQL Update as one transaction (trusted text: user updates go through a confined worker)."""
+        ...
+
+    def nquad_set(self) -> set[str]:
+        """Every quad (default graph included) as one N-Quads line, blank node labels as stored."""
+        ...
+
+    def apply_delta(self, removed: bytes, added: bytes) -> None:
+        """Remove and add N-Quads (an update's effect computed elsewhere) under one lock; bumps the generation."""
         ...
 
     def replace_graphs(self, graphs: Mapping[URIRef, Iterable[Triple]]) -> None:
@@ -143,8 +153,8 @@ class OxigraphStore:
         """The underlying pyoxigraph store, for benchmarks and the query worker only."""
         return self._store
 
-    def query(self, sparql, *, bindings=None, default_graph_uris=None, named_graph_uris=None):
-        kwargs: dict = {}
+    def query(self, sparql, *, bindings=None, default_graph_uris=None, named_graph_uris=None, base_iri=None):
+        kwargs: dict = {"base_iri": base_iri} if base_iri else {}
         if default_graph_uris:
             kwargs["default_graph"] = [ox.NamedNode(u) for u in default_graph_uris]
         else:
@@ -172,9 +182,20 @@ class OxigraphStore:
             graph.add((to_rdflib(t.subject), to_rdflib(t.predicate), to_rdflib(t.object)))
         return GraphResult(graph)
 
-    def update(self, sparql: str) -> None:
+    def update(self, sparql: str, *, base_iri: str | None = None) -> None:
         with self._lock:
-            self._store.update(sparql)
+            self._store.update(sparql, **({"base_iri": base_iri} if base_iri else {}))
+            self.generation += 1
+
+    def nquad_set(self) -> set[str]:
+        data = self._store.dump(format=ox.RdfFormat.N_QUADS).decode("utf-8")
+        return {line + "\n" for line in data.splitlines() if line}
+
+    def apply_delta(self, removed: bytes, added: bytes) -> None:
+        with self._lock:
+            for quad in ox.parse(removed, format=ox.RdfFormat.N_QUADS):
+                self._store.remove(quad)
+            self._store.extend(ox.parse(added, format=ox.RdfFormat.N_QUADS))
             self.generation += 1
 
     def replace_graphs(self, graphs: Mapping[URIRef, Iterable[Triple]]) -> None:
@@ -293,11 +314,17 @@ class RdflibStore:
     def dataset(self) -> Dataset:
         return self._ds
 
-    def query(self, sparql, *, bindings=None, default_graph_uris=None, named_graph_uris=None):
+    def query(self, sparql, *, bindings=None, default_graph_uris=None, named_graph_uris=None, base_iri=None):
+        from rdflib.plugins.sparql.algebra import translateQuery
+        from rdflib.plugins.sparql.parser import parseQuery
+
         target = self._ds
         if default_graph_uris or named_graph_uris:
             target = self._dataset_for(default_graph_uris, named_graph_uris)
-        result = target.query(sparql, initBindings=dict(bindings or {}))
+        prepared = translateQuery(parseQuery(sparql), base_iri, None)
+        # FROM / FROM NAMED are never loaded by rdflib (it would fetch them): the dataset is the one given.
+        prepared.algebra["datasetClause"] = None
+        result = target.query(prepared, initBindings=dict(bindings or {}))
         if result.type == "ASK":
             return AskResult(bool(result.askAnswer))
         if result.type == "SELECT":
@@ -340,18 +367,39 @@ class RdflibStore:
                 ctx.add(t)
         return ds
 
-    def update(self, sparql: str) -> None:
+    def update(self, sparql: str, *, base_iri: str | None = None) -> None:
+        from rdflib.plugins.sparql.processor import prepareUpdate
+
         with self._lock:
             snapshot = list(self._ds.quads((None, None, None, None)))
             try:
-                self._ds.update(sparql)
+                self._ds.update(prepareUpdate(sparql, base=base_iri))
+            except Exception:
+                self._restore(snapshot)
+                raise
+            self.generation += 1
+
+    def nquad_set(self) -> set[str]:
+        data = self._ds.serialize(format="nquads", encoding="utf-8").decode("utf-8")
+        return {line + "\n" for line in data.splitlines() if line}
+
+    def apply_delta(self, removed: bytes, added: bytes) -> None:
+        with self._lock:
+            snapshot = list(self._ds.quads((None, None, None, None)))
+            try:
+                for data, add in ((removed, False), (added, True)):
+                    delta = Dataset()
+                    delta.parse(data=data.decode("utf-8"), format="nquads")
+                    for s, p, o, g in delta.quads((None, None, None, None)):
+                        graph = self._ds.graph(getattr(g, "identifier", g))
+                        (graph.add if add else graph.remove)((s, p, o))
             except Exception:
                 self._restore(snapshot)
                 raise
             self.generation += 1
 
     def _restore(self, snapshot: list) -> None:
-        for ctx in list(self._ds.contexts()):
+        for ctx in list(self._ds.graphs()):
             self._ds.remove_graph(ctx)
         for s, p, o, g in snapshot:
             self._ds.add((s, p, o, g))
@@ -368,7 +416,7 @@ class RdflibStore:
 
     def graph_names(self) -> list[URIRef]:
         return sorted(
-            c.identifier for c in self._ds.contexts()
+            c.identifier for c in self._ds.graphs()
             if isinstance(c.identifier, URIRef) and len(c) and c.identifier != URIRef("urn:x-rdflib:default")
         )
 

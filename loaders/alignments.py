@@ -16,7 +16,7 @@ import datetime as dt
 import hashlib
 import io
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
 
 from rdflib import BNode, Graph, Literal, URIRef
@@ -47,14 +47,17 @@ def csv_rows(text: str, *, file_name: str = "<input>") -> list[Row]:
     >>> csv_rows("a,b\\n1,2\\n\\n3,4\\n")
     [(2, {'a': '1', 'b': '2'}), (4, {'a': '3', 'b': '4'})]
 
-    :raises SourceError: the header lacks a required column, or a record has too many cells.
+    :raises SourceError: a record has too many cells, or a quote that never closes (file and line).
     """
     text = text.removeprefix("\ufeff")
-    reader = csv.DictReader(io.StringIO(text, newline=""), restkey="\x00extra")
-    header = [h.strip() for h in (reader.fieldnames or [])]
+    reader = csv.DictReader(io.StringIO(text, newline=""), restkey="\x00extra", strict=True)
+    try:
+        header = [h.strip() for h in (reader.fieldnames or [])]
+    except csv.Error as exc:
+        raise quote_error(exc, file_name=file_name, line=1) from None
     reader.fieldnames = header
     rows: list[Row] = []
-    for record in reader:
+    for record in iter_records(reader, file_name=file_name):
         # line_num is the record's last line; blank lines before it are skipped, so count back
         embedded = sum(v.count("\n") for v in record.values() if isinstance(v, str))
         start = reader.line_num - embedded
@@ -65,6 +68,28 @@ def csv_rows(text: str, *, file_name: str = "<input>") -> list[Row]:
         if any(cells.values()):
             rows.append((start, cells))
     return rows
+
+
+def quote_error(exc: csv.Error, *, file_name: str, line: int) -> SourceError:
+    """A CSV quoting error as a SourceError at the line where the bad record starts."""
+    if "end of data" in str(exc) or "EOF" in str(exc):
+        message = "unterminated quote: the quoted cell starting on this line never closes (add the closing \")"
+    else:
+        message = f"bad quoting ({exc}); write a \" inside a quoted cell as \"\""
+    return SourceError(message, file=file_name, line=line, field="row")
+
+
+def iter_records(reader: csv.DictReader, *, file_name: str) -> Iterator[dict]:
+    """The records of a strict ``DictReader``; a quoting error names the line its record starts on."""
+    while True:
+        start = reader.line_num + 1
+        try:
+            record = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as exc:
+            raise quote_error(exc, file_name=file_name, line=start) from None
+        yield record
 
 
 def check_header(columns: Iterable[str], *, file_name: str) -> None:
@@ -234,12 +259,14 @@ def read_text(path: Path) -> str:
 
 
 def read_alignments(path: str | Path, context: Graph) -> Graph:
-    """Read one alignment CSV. :raises SourceError: see :func:`parse_alignments`."""
+    """Read one alignment CSV. :raises SourceError: see :func:`parse_alignments`; also a file with no rows."""
     path = Path(path)
     text = read_text(path)
     rows = csv_rows(text, file_name=str(path))
     if not rows:
         check_header(csv_rows_header(text), file_name=str(path))
+        raise SourceError("no rows: the file has a header but no alignment below it", file=str(path), line=1,
+                          field="rows")
     sha = hashlib.sha256(text.encode("utf-8")).hexdigest()
     return parse_alignments(rows, file_name=str(path), context=context, sha256=sha)
 

@@ -250,18 +250,28 @@ def parse_observations(rows: Iterable[Mapping[str, str]], *, file_name: str, con
 def read_observations(path: str | Path, context: Graph) -> Graph:
     """Read an observation CSV (UTF-8, BOM allowed) and parse it with :func:`parse_observations`.
 
-    :raises SourceError: unreadable file, missing columns, or any bad row (see parse_observations).
+    :raises SourceError: unreadable file, missing columns, a quote that never closes, no rows, or any bad
+        row (see parse_observations); each names the file and the line.
     """
+    from policykg.loaders.alignments import iter_records, quote_error
+
     path = Path(path)
     try:
         with path.open(encoding="utf-8-sig", newline="") as fh:
-            reader = csv.DictReader(fh)
-            header = [h.strip().lower() for h in (reader.fieldnames or [])]
+            reader = csv.DictReader(fh, strict=True)
+            try:
+                fieldnames = reader.fieldnames
+            except csv.Error as exc:
+                raise quote_error(exc, file_name=str(path), line=1) from None
+            header = [h.strip().lower() for h in (fieldnames or [])]
             missing = [c for c in REQUIRED if c not in header]
             if missing:
                 raise SourceError(f"missing column(s) {', '.join(missing)}; the template has {', '.join(COLUMNS)}",
                                   file=str(path), line=1, field="header")
-            rows = list(reader)
+            rows = list(iter_records(reader, file_name=str(path)))
     except (OSError, UnicodeDecodeError) as exc:
         raise SourceError(f"cannot read CSV: {exc}", file=str(path)) from None
+    if not rows:
+        raise SourceError("no rows: the file has the header but no observation below it", file=str(path), line=1,
+                          field="rows")
     return parse_observations(rows, file_name=str(path), context=context)

@@ -11,7 +11,8 @@ hostile file must not be able to make us fetch (JSON-LD remote ``@context``) or 
 * RDF/XML is screened with defusedxml (no DTD at all, so no entities), then parsed;
 * TriG / N-Quads / JSON-LD keep their own graph names; triples in their default graph, and
   everything from triple formats, go to the file's graph ``graph/<file stem>``;
-* syntax errors become a SourceError naming the file and the line.
+* syntax errors become a SourceError naming the file and the line, and so does an ill-typed
+  literal (``"abc"^^xsd:integer``), which rdflib would only log: the whole file is refused.
 
 Parse (bytes → graphs) is pure; :func:`read_rdf_file` is the thin I/O wrapper.
 """
@@ -19,13 +20,16 @@ Parse (bytes → graphs) is pure; :func:`read_rdf_file` is the thin I/O wrapper.
 from __future__ import annotations
 
 import json
+import logging
+import warnings
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from xml.sax import SAXParseException
 
 import defusedxml.ElementTree as safe_xml
 from defusedxml import DefusedXmlException
-from rdflib import Dataset, Graph, URIRef
+from rdflib import XSD, Dataset, Graph, Literal, URIRef
 from rdflib.exceptions import ParserError
 from rdflib.plugins.parsers.notation3 import BadSyntax
 
@@ -159,10 +163,11 @@ def parse_rdf(data: bytes, *, fmt: str, file_name: str, default_graph: URIRef) -
             check_jsonld(text, file_name=file_name)
     ds = Dataset()
     try:
-        if text is None:
-            ds.parse(data=data, format=fmt, publicID=f"file:///{Path(file_name).name}")
-        else:
-            ds.parse(data=text, format=fmt, publicID=f"file:///{Path(file_name).name}")
+        with quiet_literal_conversion():
+            if text is None:
+                ds.parse(data=data, format=fmt, publicID=f"file:///{Path(file_name).name}")
+            else:
+                ds.parse(data=text, format=fmt, publicID=f"file:///{Path(file_name).name}")
     except BadSyntax as exc:
         raise SourceError(f"syntax error: {exc._why if hasattr(exc, '_why') else exc}", file=file_name,
                           line=exc.lines + 1) from None
@@ -172,7 +177,62 @@ def parse_rdf(data: bytes, *, fmt: str, file_name: str, default_graph: URIRef) -
         line = _line_based_error_line(text, fmt) if fmt in ("nt", "nquads") and text is not None else None
         raise SourceError(f"syntax error: {str(exc).splitlines()[0] if str(exc) else type(exc).__name__}",
                           file=file_name, line=line) from None
+    check_literals(ds, text=text if text is not None else data.decode("utf-8", "replace"), file_name=file_name)
     return split_graphs(ds, default_graph=default_graph)
+
+
+# --- ill-typed literals ----------------------------------------------------------------------------
+
+
+class _Drop(logging.Filter):
+    def filter(self, record: logging.LogRecord) -> bool:
+        return False
+
+
+@contextmanager
+def quiet_literal_conversion() -> Iterator[None]:
+    """Parse without rdflib's per-literal log lines and warnings ("Failed to convert Literal lexical
+    form", "Parsing weird boolean"): :func:`check_literals` reports ill-typed literals instead, with the line."""
+    term_logger = logging.getLogger("rdflib.term")
+    drop = _Drop()
+    term_logger.addFilter(drop)
+    try:
+        with warnings.catch_warnings():
+            warnings.filterwarnings("ignore", message=r"Parsing weird boolean", category=UserWarning)
+            yield
+    finally:
+        term_logger.removeFilter(drop)
+
+
+def check_literals(ds: Dataset, *, text: str, file_name: str) -> None:
+    """Refuse a literal whose lexical form is not valid for its XSD datatype (``"abc"^^xsd:integer``).
+
+    rdflib keeps such literals (``Literal.ill_typed``) and only logs; stores and SHACL would then
+    disagree on their value. The line is found by searching the file for the lexical form.
+
+    :raises SourceError: the first ill-typed literal, with its datatype and line.
+    """
+    for _s, _p, o, _g in ds.quads((None, None, None, None)):
+        if isinstance(o, Literal) and o.ill_typed:
+            lexical = str(o)
+            raise SourceError(
+                f"ill-typed literal {lexical!r}: not a valid {_short_datatype(o.datatype)}",
+                file=file_name, line=_literal_line(text, lexical), field=_short_datatype(o.datatype),
+            )
+
+
+def _short_datatype(datatype: object) -> str:
+    text = str(datatype)
+    return "xsd:" + text[len(str(XSD)):] if text.startswith(str(XSD)) else f"<{text}>"
+
+
+def _literal_line(text: str, lexical: str) -> int | None:
+    """The first line where ``lexical`` appears as a quoted string (or a JSON-LD value)."""
+    for quoted in (json.dumps(lexical, ensure_ascii=False), f"'{lexical}'", f'"{lexical}"', f">{lexical}<"):
+        line = _line_of(text, quoted)
+        if line is not None:
+            return line
+    return None
 
 
 def split_graphs(ds: Dataset, *, default_graph: URIRef) -> dict[URIRef, Graph]:
@@ -200,4 +260,7 @@ def read_rdf_file(path: str | Path) -> dict[URIRef, Graph]:
     return parse_rdf(data, fmt=fmt, file_name=str(path), default_graph=graph_name(path.stem))
 
 
-__all__ = ["FORMATS", "rdf_format", "check_jsonld", "check_xml", "parse_rdf", "split_graphs", "read_rdf_file"]
+__all__ = [
+    "FORMATS", "rdf_format", "check_jsonld", "check_xml", "check_literals", "quiet_literal_conversion",
+    "parse_rdf", "split_graphs", "read_rdf_file",
+]

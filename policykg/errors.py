@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 
@@ -17,8 +18,17 @@ class SourceError(PolicyKGError):
     file: str | None = None
     line: int | None = None
     field: str | None = None
+    sheet: str | None = None
+    """A workbook sheet (``分野 / areas``): then ``line`` is the sheet's row and ``field`` its column."""
 
     def __str__(self) -> str:
+        if self.sheet is not None:
+            row = f"{self.line}行目" if self.line is not None else ""
+            row_en = f", row {self.line}" if self.line is not None else ""
+            col = f"「{self.field}」" if self.field else ""
+            col_en = f", column '{self.field}'" if self.field else ""
+            return (f"{self.file or '<input>'}: シート「{self.sheet}」{row}{col} / "
+                    f"sheet '{self.sheet}'{row_en}{col_en}: {self.message}")
         where = self.file or "<input>"
         if self.line is not None:
             where += f":{self.line}"
@@ -47,6 +57,113 @@ class QueryNotFound(PolicyKGError):
 
 class QueryError(PolicyKGError):
     """A SPARQL query that cannot be parsed or evaluated (message safe to show users)."""
+
+
+def format_syntax_error(line: int | None, column: int | None, reason: str) -> str:
+    """A SPARQL syntax error for people, Japanese first, then English.
+
+    >>> format_syntax_error(3, 17, "expected an expression")
+    'SPARQL の構文エラー（3 行 17 列） / SPARQL syntax error at line 3, column 17: expected an expression'
+    >>> format_syntax_error(None, None, "unexpected end")
+    'SPARQL の構文エラー / SPARQL syntax error: unexpected end'
+    """
+    if line is None:
+        return f"SPARQL の構文エラー / SPARQL syntax error: {reason}"
+    where_ja = f"{line} 行" + (f" {column} 列" if column is not None else "")
+    where_en = f"line {line}" + (f", column {column}" if column is not None else "")
+    return f"SPARQL の構文エラー（{where_ja}） / SPARQL syntax error at {where_en}: {reason}"
+
+
+@dataclass
+class SparqlSyntaxError(QueryError):
+    """Query text the parser refuses: 1-based ``line`` and ``column`` and a short ``reason``."""
+
+    line: int | None
+    column: int | None
+    reason: str
+
+    def __str__(self) -> str:
+        return format_syntax_error(self.line, self.column, self.reason)
+
+    @classmethod
+    def from_engine(cls, message: str, text: str = "") -> SparqlSyntaxError:
+        """The short form of an engine's parse error: Oxigraph's ``error at L:C: expected one of …``
+        without its Unicode-range lists, plus the text found there.
+
+        >>> str(SparqlSyntaxError.from_engine("error at 1:35: expected one of HAVING, OFFSET, ['0'..='9']",
+        ...                                   "SELECT * WHERE { ?s ?p ?o } LIMIT x"))
+        "SPARQL の構文エラー（1 行 35 列） / SPARQL syntax error at line 1, column 35: expected one of HAVING, OFFSET, …, near 'x'"
+        """
+        match = re.match(r"error at (\d+):(\d+): (.*)", message, re.DOTALL)
+        if match is None:
+            return cls(None, None, " ".join(message.split())[:200] or "cannot parse the query")
+        line, column = int(match.group(1)), int(match.group(2))
+        return cls(line, column, _short_reason(match.group(3)) + _near(text, line, column))
+
+
+def _short_reason(reason: str) -> str:
+    """``expected one of …`` keeping the first eight literal alternatives, none of the character classes."""
+    head, sep, rest = reason.partition("expected one of ")
+    if not sep:
+        head, sep, rest = reason.partition("expected ")
+    if not sep:
+        return " ".join(reason.split())[:200]
+    items = re.findall(r'"(?:[^"\\]|\\.)*"|\[[^\]]*\]|[^,\s][^,]*', " ".join(rest.split()))
+    kept = [item for item in items if item and not item.startswith("[")]
+    if not kept:
+        return "unexpected character" if head.strip() == "" else head.strip()
+    more = ", …" if len(kept) > 8 or len(kept) < len(items) else ""
+    return f"expected {'one of ' if len(kept) > 1 or more else ''}{', '.join(kept[:8])}{more}"
+
+
+def _near(text: str, line: int, column: int) -> str:
+    lines = text.splitlines()
+    if not 0 < line <= len(lines):
+        return ""
+    rest = lines[line - 1][column - 1:].strip()
+    if not rest:
+        return ", at the end of the line" if line < len(lines) else ", at the end of the query"
+    word = rest.split()[0][:30]
+    return f", near {word!r}"
+
+
+@dataclass
+class StoreNotFound(PolicyKGError):
+    """``--store`` names a path that holds no store; only ``policykg build`` creates one."""
+
+    path: str
+    why_ja: str = "ありません"
+    why_en: str = "does not exist"
+
+    def __str__(self) -> str:
+        return (f"ストア {self.path} が{self.why_ja}（作成は policykg build --store {self.path}）"
+                f" / store {self.path} {self.why_en}; create it with: policykg build --store {self.path}")
+
+
+@dataclass
+class PortInUse(PolicyKGError):
+    """``policykg serve`` cannot listen: another program has the port (or it needs privileges)."""
+
+    host: str
+    port: int
+    reason_en: str = "is already in use"
+
+    def __str__(self) -> str:
+        return (f"{self.host}:{self.port} で待ち受けできません（使用中か権限がありません）。--port か環境変数 POLICYKG_PORT で"
+                f"別のポートを指定してください / cannot listen on {self.host}:{self.port}: the port {self.reason_en}; "
+                f"choose another with --port or POLICYKG_PORT (e.g. --port {self.port + 1 if self.port < 65535 else 8001})")
+
+
+@dataclass
+class StoreInUse(PolicyKGError):
+    """A store another process holds open for writing (a running ``policykg serve``, say)."""
+
+    path: str
+
+    def __str__(self) -> str:
+        return (f"ストア {self.path} は別のプロセス（起動中のサーバーなど）が書き込み用に開いています"
+                f" / store {self.path} is open for writing by another process (a running server?); "
+                "stop it, or run without --save / --record")
 
 
 class ForbiddenQuery(PolicyKGError):

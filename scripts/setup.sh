@@ -24,6 +24,7 @@ if [ $want_test = 1 ]; then
   missing=""
   command -v chromium >/dev/null 2>&1 || missing="$missing chromium"
   command -v wrk >/dev/null 2>&1 || missing="$missing wrk"
+  command -v npm >/dev/null 2>&1 || missing="$missing npm"
   fc-list 2>/dev/null | grep -qi "Noto Sans CJK" || missing="$missing fonts-noto-cjk"
   if [ -n "$missing" ]; then
     if [ "$(id -u)" = 0 ]; then
@@ -32,5 +33,13 @@ if [ $want_test = 1 ]; then
     else
       echo "setup: please install Debian packages:$missing (sudo apt-get install$missing)" >&2
     fi
+  fi
+  # Test-only browser clients (YASGUI, axe-core) in tests/browser_assets (node_modules is git-ignored);
+  # the browser tests serve these files from their own loopback server, nothing is fetched at run time.
+  assets=tests/browser_assets
+  if command -v npm >/dev/null 2>&1 && { [ ! -f "$assets/node_modules/.package-lock.json" ] \
+      || [ "$assets/package.json" -nt "$assets/node_modules/.package-lock.json" ] \
+      || [ "$assets/package-lock.json" -nt "$assets/node_modules/.package-lock.json" ]; }; then
+    (cd "$assets" && npm install --no-audit --no-fund --ignore-scripts --loglevel=error >/dev/null)
   fi
 fi

@@ -16,7 +16,8 @@ from policykg.namespaces import GRAPH
 
 from project_paths import CATALOG_DATA
 
-TEST_SETTINGS = {"query_timeout": 10.0, "query_workers": 1}
+TEST_SETTINGS = {"query_timeout": 10.0, "query_workers": 1, "rate_limit": 0}
+"""The rate limit is off in tests unless a test sets it: one TestClient is one client address."""
 
 
 def api_settings(**overrides: object) -> Settings:

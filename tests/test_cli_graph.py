@@ -6,39 +6,27 @@ graph is exercised in tests/test_build.py.
 
 from __future__ import annotations
 
-import gc
 import json
 from pathlib import Path
 
 import pytest
 from rdflib import Dataset, Graph, URIRef
-from typer.testing import CliRunner
 
-from policykg.cli import app
 from policykg.graph.queries import query_names
-from policykg.graph.store import open_store
-from policykg.loaders.rdf_files import read_rdf_file
 from policykg.namespaces import ONTOLOGY_GRAPH, graph_name
 
+from cli_support import invoke, small_store_dir
+
 DATA = Path(__file__).parent / "data" / "rdf"
-runner = CliRunner()
 LABEL_QUERY = "SELECT ?m ?label WHERE { ?m <http://www.w3.org/2004/02/skos/core#prefLabel> ?label } ORDER BY ?m"
 
 
-def invoke(*args: str):
-    return runner.invoke(app, [str(a) for a in args])
 
 
 @pytest.fixture()
 def store_dir(tmp_path) -> Path:
     """An on-disk Oxigraph store holding the two small graphs of pipeline-base.trig, closed again."""
-    path = tmp_path / "store"
-    store = open_store(path)
-    store.replace_graphs(read_rdf_file(DATA / "pipeline-base.trig"))
-    store.flush()
-    del store
-    gc.collect()
-    return path
+    return small_store_dir(tmp_path)
 
 
 # --- build ---------------------------------------------------------------------------------------
@@ -51,7 +39,7 @@ def test_build_to_trig_keeps_graph_names(tmp_path, backend):
     assert result.exit_code == 0, result.stderr
     ds = Dataset()
     ds.parse(out, format="trig")
-    names = {c.identifier for c in ds.contexts() if len(c)}
+    names = {c.identifier for c in ds.graphs() if len(c)}
     assert {graph_name("good"), URIRef("https://example.org/graph/a"), URIRef("https://example.org/graph/b"),
             ONTOLOGY_GRAPH} <= names
     assert "done:" in result.stderr and result.stdout == ""
@@ -72,7 +60,7 @@ def test_build_to_quad_formats(tmp_path, suffix, fmt):
     assert invoke("build", "--source", DATA / "good.trig", "--out", out, "--no-validate").exit_code == 0
     ds = Dataset()
     ds.parse(out, format=fmt)
-    assert URIRef("https://example.org/graph/b") in {c.identifier for c in ds.contexts()}
+    assert URIRef("https://example.org/graph/b") in {c.identifier for c in ds.graphs()}
 
 
 @pytest.mark.parametrize(
@@ -180,7 +168,8 @@ def test_query_list_names_every_canned_query():
     [
         (["SELECT * WHERE { SERVICE <http://127.0.0.1:9/sparql> { ?s ?p ?o } }"], "SERVICE"),
         (["INSERT DATA { <urn:a> <urn:b> <urn:c> }"], "read-only"),
-        (["SELECT * WHERE { ?s ?p }"], "SPARQL syntax error"),
+        (["SELECT * WHERE { ?s ?p }"], "SPARQL syntax error at line 1, column"),
+        (["SELEC * WHERE { ?s ?p ?o }"], "SPARQL syntax error at line 1, column 1: expected SELECT"),
         (["--name", "no-such-query"], "available: coverage-matrix"),
         (["--name", "indicators-past-target-without-observation", "--param", "asOf=2025-02-30"], "expects xsd:date"),
         (["--name", "entity-counts", "--param", "x=1"], "has no parameter ?x"),
@@ -192,7 +181,8 @@ def test_query_refusals_exit_2(store_dir, args, expected):
     before = invoke("stats", "--store", store_dir, "--json").stdout
     result = invoke("query", *args, "--store", store_dir)
     assert result.exit_code == 2, result.stdout
-    assert result.stderr.startswith("policykg: error:") and expected in result.stderr
+    japanese, english = result.stderr.strip().splitlines()[-2:]
+    assert japanese.startswith("policykg: エラー: ") and english.startswith("policykg: error: ") and expected in english
     assert invoke("stats", "--store", store_dir, "--json").stdout == before
 
 

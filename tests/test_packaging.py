@@ -47,19 +47,32 @@ def _shipped_sources() -> dict[str, Path]:
 
 
 @pytest.fixture(scope="module")
-def wheel(tmp_path_factory) -> zipfile.ZipFile:
+def wheel_build(tmp_path_factory) -> tuple[zipfile.ZipFile, str]:
+    """The built wheel and everything the build printed (pip shows the build backend's warnings)."""
     src = tmp_path_factory.mktemp("src")
     for name in ("pyproject.toml", "README.md"):
         shutil.copy2(ROOT / name, src / name)
     for folder in set(PACKAGE_DIRS.values()):
         shutil.copytree(ROOT / folder, src / folder, ignore=shutil.ignore_patterns("__pycache__", "*.pyc"))
     out = tmp_path_factory.mktemp("dist")
-    subprocess.run(
-        [sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation", "--no-index", "-q", "-w", str(out), str(src)],
+    run = subprocess.run(
+        [sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation", "--no-index", "-w", str(out), str(src)],
         check=True, capture_output=True, text=True, timeout=300,
     )
     (path,) = out.glob("policykg-*.whl")
-    return zipfile.ZipFile(path)
+    return zipfile.ZipFile(path), run.stdout + run.stderr
+
+
+@pytest.fixture(scope="module")
+def wheel(wheel_build) -> zipfile.ZipFile:
+    return wheel_build[0]
+
+
+def test_build_prints_no_setuptools_warnings(wheel_build):
+    """Issue 9 item 11: the license table and data folders missing from `packages` made ~500 lines of warnings."""
+    log = wheel_build[1]
+    warnings = [line.strip() for line in log.splitlines() if "Warning" in line]
+    assert not warnings, "\n".join(warnings)
 
 
 def test_every_module_and_data_file_ships(wheel):

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Collection, Mapping
+from collections.abc import Mapping
 
 from policykg.api import urls
-from policykg.api.sparql.worker import QueryJob
 from policykg.errors import QueryError
 from policykg.graph import queries, results
-from policykg.graph.sparql_guard import analyse_query, resolve_dataset
+from policykg.graph.evaluation import QueryJob
 
 MAX_VALUE_LENGTH = 2000
 
@@ -43,28 +42,24 @@ def get_canned(name: str) -> queries.CannedQuery:
     return queries.load_query(name)
 
 
-def canned_job(name: str, params: Mapping[str, str], *, max_rows: int, graphs: Collection[str],
-               allow_service: bool = False, allow_load: bool = False) -> QueryJob:
-    """The worker job for a canned query: checked by the SPARQL guard like any /sparql query, its
-    FROM graphs limited to ``graphs`` (never fetched), parameters typed and bound by the engine.
+def canned_job(name: str, params: Mapping[str, str], *, max_rows: int) -> QueryJob:
+    """The worker job for a canned query: parameters typed and bound by the engine, never spliced.
+
+    The worker checks and runs it like any ``/sparql`` query: parse-tree guard, confinement, time
+    limit, memory cap and row cap.
 
     :raises QueryNotFound: unknown query name.
     :raises QueryError: an undeclared parameter, a value of the wrong type, or a value too long.
-    :raises ForbiddenQuery: the query uses SERVICE or LOAD while they are switched off.
     """
     query = get_canned(name)
     for key, value in params.items():
         if len(value) > MAX_VALUE_LENGTH:
             raise QueryError(f"パラメータ {key} が長すぎます / parameter {key} is longer than {MAX_VALUE_LENGTH} characters")
     bindings = queries.bind_params(query, params)
-    guarded = analyse_query(query.text, allow_service=allow_service, allow_load=allow_load)
-    default, named = resolve_dataset(guarded.default_graphs, guarded.named_graphs, graphs)
     return QueryJob(
-        text=guarded.text,
+        text=query.text,
         media_type=results.SPARQL_JSON,
         max_rows=max_rows,
-        default_graphs=tuple(default),
-        named_graphs=tuple(named),
         bindings=tuple(sorted(bindings.items())),
         graph_as_rows=True,
     )

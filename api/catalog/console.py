@@ -1,27 +1,25 @@
-"""The SPARQL console's server-side run, through the endpoint's own guard and killable workers.
+"""The SPARQL console's server-side run, through the endpoint's own admission and confined workers.
 
-The query goes through ``policykg.graph.sparql_guard`` (SERVICE/LOAD refused, FROM dropped) and
-runs in the ``/sparql`` worker pool (time limit, row cap), so the console is never a way around
-the endpoint's rules. The reply (W3C JSON or N-Triples) is laid out as table cells.
+The query becomes the same worker job as on ``/sparql`` (parsed and checked in the worker: SERVICE,
+LOAD and graphs outside the store refused; time limit, memory cap, row cap), so the console is never
+a way around the endpoint's rules. The reply (W3C JSON or N-Triples) is laid out as table cells.
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Collection
 
 from rdflib import BNode, Graph, Literal, URIRef
 
 from policykg.api import urls
-from policykg.api.sparql.worker import QueryJob
-from policykg.errors import QueryError
+from policykg.errors import ForbiddenQuery, QueryError
 from policykg.graph import results
-from policykg.graph.sparql_guard import analyse_query, resolve_dataset
+from policykg.graph.evaluation import QueryJob
+from policykg.graph.sparql_guard import MAX_NESTING
 
 DOWNLOAD_FORMATS = ("csv", "json", "tsv")
 """Formats offered as download links through ``/sparql?format=``."""
 
-Execute = Callable[[QueryJob], tuple]
 
 
 def cell(term, lang: str) -> dict | None:
@@ -31,7 +29,7 @@ def cell(term, lang: str) -> dict | None:
     if isinstance(term, URIRef):
         if urls.is_entity(term):
             return {"text": str(term), "url": urls.entity_url(term, lang)}
-        return {"text": str(term), "url": str(term) if str(term).startswith(("http://", "https://")) else None}
+        return {"text": str(term), "url": urls.safe_href(str(term))}
     if isinstance(term, BNode):
         return {"text": f"_:{term}"}
     if isinstance(term, Literal):
@@ -49,28 +47,29 @@ def _json_cell(value: dict | None, lang: str) -> dict | None:
     return {"text": value["value"], "lang": value.get("xml:lang")}
 
 
-def run_console(execute: Execute, text: str, lang: str, *, max_rows: int, allow_service: bool = False,
-                allow_load: bool = False, graphs: Collection[str] = ()) -> dict:
-    """Evaluate a query for the console page: ``{vars, rows, boolean, truncated}``.
+def console_job(text: str, *, max_rows: int, allow_service: bool = False, allow_load: bool = False,
+                max_nesting: int = MAX_NESTING) -> QueryJob:
+    """The worker job for a console query: W3C JSON for SELECT/ASK, N-Triples for graphs."""
+    return QueryJob(text=text, media_type=results.SPARQL_JSON, graph_media_type=results.NTRIPLES,
+                    max_rows=max_rows, allow_service=allow_service, allow_load=allow_load, max_nesting=max_nesting)
 
-    ``FROM`` / ``FROM NAMED`` select among ``graphs`` (the store's graph names) exactly as on
-    ``/sparql`` (:func:`~policykg.graph.sparql_guard.resolve_dataset`): unknown graphs are empty.
 
-    :raises ForbiddenQuery: SERVICE or LOAD while switched off.
-    :raises QueryTimeout: the query ran past the time limit (the worker was stopped).
-    :raises QueryError: the query does not parse or cannot be evaluated.
+def console_result(reply: tuple, lang: str) -> dict:
+    """A worker reply as the console's table: ``{vars, rows, boolean, truncated}``.
+
+    :raises ForbiddenQuery: SERVICE, LOAD or a graph outside the store.
+    :raises QueryError: the query does not parse, nests too deeply or cannot be evaluated.
     """
-    guarded = analyse_query(text, allow_service=allow_service, allow_load=allow_load)
-    graph_form = guarded.form in ("CONSTRUCT", "DESCRIBE")
-    media = results.NTRIPLES if graph_form else results.SPARQL_JSON
-    default, named = resolve_dataset(guarded.default_graphs, guarded.named_graphs, graphs)
-    reply = execute(QueryJob(text=guarded.text, media_type=media, max_rows=max_rows,
-                             default_graphs=tuple(default), named_graphs=tuple(named)))
     if reply[0] == "syntax":
         where = f" (line {reply[1]}, column {reply[2]})" if reply[1] else ""
         raise QueryError(f"SPARQL 構文エラー / syntax error{where}")
+    if reply[0] == "deep":
+        raise QueryError(f"入れ子が深すぎます（上限 {reply[2]} 段）/ the query nests deeper than {reply[2]} levels")
+    if reply[0] == "forbidden":
+        raise ForbiddenQuery(reply[1])
     if reply[0] != "ok":
         raise QueryError("SPARQL を評価できませんでした / the query could not be evaluated")
+    graph_form = reply[2].startswith(results.NTRIPLES)
     _, body, _media, truncated = reply
     if graph_form:
         graph = Graph().parse(data=body.decode("utf-8"), format="nt")
@@ -85,4 +84,4 @@ def run_console(execute: Execute, text: str, lang: str, *, max_rows: int, allow_
     return {"vars": variables, "rows": rows, "boolean": None, "truncated": truncated}
 
 
-__all__ = ["run_console", "cell", "DOWNLOAD_FORMATS"]
+__all__ = ["console_job", "console_result", "cell", "DOWNLOAD_FORMATS"]

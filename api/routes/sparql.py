@@ -1,9 +1,12 @@
 """``/sparql``: the SPARQL 1.1 Protocol endpoint (query, update, service description).
 
-Order of checks for a query: protocol shape (400) → forbidden keywords (403) → content negotiation
-(406) → dataset restricted to the store's graphs (never fetched) → evaluation in a killable worker
-(504 on timeout) → row cap (``X-PolicyKG-Truncated``). Updates need the configured bearer token and run
-on the server's store, bumping its generation so every later query (and per-generation caches) see them.
+Order of checks: protocol shape (400) → answer cache → per-client rate limit (429) → bounded worker
+queue (503) → in a confined, killable worker: nesting bound and parse (400), SERVICE / LOAD / graphs
+not in the store (403), content negotiation for the query's form (406), evaluation (504 on timeout,
+400 past the memory cap), row cap (``X-PolicyKG-Truncated``). Updates also need the configured bearer
+token; their effect, computed on a worker's copy, is applied to the store in one step, bumping its
+generation so every later query (and per-generation caches) see it. A request whose client goes
+away is dropped from the queue, or its worker killed.
 
 Row cap decision: W3C result documents have no place for a "truncated" flag, so bodies stay
 standard and the cap is reported in headers only: ``X-PolicyKG-Truncated: true|false`` and
@@ -14,32 +17,27 @@ from __future__ import annotations
 
 import hmac
 import re
-from collections.abc import Callable
-from functools import partial
-from typing import TypeVar
 
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
-from starlette.concurrency import run_in_threadpool
 
 from policykg.api.deps import get_settings, get_store
 from policykg.api.errors import error_response
 from policykg.api.settings import Settings
 from policykg.api.sparql import negotiation
+from policykg.api.sparql.admission import RateLimiter
 from policykg.api.sparql.cache import ResultCache
-from policykg.api.sparql.pool import WorkerCrashed, WorkerPool
 from policykg.api.sparql.protocol import Operation, ProtocolError, parse_request
 from policykg.api.sparql.service import service_description
-from policykg.api.sparql.worker import QueryJob, is_parse_error, syntax_position, with_base
+from policykg.errors import format_syntax_error
 from policykg.graph import results
-from policykg.graph.sparql_guard import add_using_clauses, analyse_query, analyse_update, resolve_dataset
+from policykg.graph.evaluation import QueryJob, UpdateJob
 from policykg.graph.store import GraphResult
+from policykg.graph.workers import PoolBusy, WorkerPool
 
 router = APIRouter(tags=["sparql"])
-T = TypeVar("T")
 
 _SAFE_IRI = re.compile(r"[^<>\"{}|^`\\\x00-\x20]+")
-_SYNTAX_ERROR = "SPARQL 構文エラー / syntax error"
 
 
 def get_pool(request: Request) -> WorkerPool:
@@ -48,7 +46,8 @@ def get_pool(request: Request) -> WorkerPool:
     pool = getattr(state, "sparql_pool", None)
     if pool is None:
         settings = get_settings(request)
-        pool = WorkerPool(get_store(request), size=settings.query_workers, timeout=settings.query_timeout)
+        pool = WorkerPool(get_store(request), size=settings.query_workers, timeout=settings.query_timeout,
+                          queue_size=settings.query_queue_size, memory_limit_mb=settings.worker_memory_mb)
         state.sparql_pool = pool
     return pool
 
@@ -60,6 +59,16 @@ def get_cache(request: Request) -> ResultCache:
     if cache is None:
         cache = state.sparql_cache = ResultCache(size=get_settings(request).result_cache_size)
     return cache
+
+
+def get_limiter(request: Request) -> RateLimiter:
+    """The app's per-client rate limit for SPARQL jobs."""
+    state = request.app.state
+    limiter = getattr(state, "sparql_limiter", None)
+    if limiter is None:
+        settings = get_settings(request)
+        limiter = state.sparql_limiter = RateLimiter(settings.rate_limit, settings.rate_burst)
+    return limiter
 
 
 def _endpoint_iri(request: Request) -> str | None:
@@ -122,70 +131,84 @@ def _not_acceptable(offers: list[str]) -> Response:
     )
 
 
-_LARGE_TEXT = 64 * 1024
-
-
-async def _off_loop_if_large(check: Callable[..., T], text: str, settings: Settings) -> T:
-    """Run a guard check; large texts go to a thread so the event loop keeps serving meanwhile."""
-    call = partial(check, text, allow_service=settings.allow_service, allow_load=settings.allow_load)
-    return call() if len(text) < _LARGE_TEXT else await run_in_threadpool(call)
-
-
-def _dataset(request: Request, op: Operation, default: list[str], named: list[str]) -> tuple[list[str], list[str]]:
-    """Protocol parameters win over FROM clauses; unknown graphs count as empty (never fetched)."""
-    if op.has_dataset:
-        default, named = op.default_graphs, op.named_graphs
-    if not (default or named):
-        return [], []
-    return resolve_dataset(default, named, {str(g) for g in get_store(request).graph_names()})
+def _media(request: Request, kind: str) -> str | None:
+    accept = negotiation.accept_for(request.query_params.getlist("format"), request.headers.get("accept"), kind)
+    return negotiation.choose(accept, kind)
 
 
 async def _query(request: Request, op: Operation) -> Response:
     settings = get_settings(request)
-    guarded = await _off_loop_if_large(analyse_query, op.text, settings)
-    kind = "graph" if guarded.form in ("CONSTRUCT", "DESCRIBE") else "select"
-    wanted = request.query_params.get("format")
-    accept = results.FORMAT_ALIASES.get(wanted.lower(), wanted) if wanted else request.headers.get("accept")
-    media = negotiation.choose(accept, kind)
-    if media is None:
-        return _not_acceptable(negotiation.SELECT_TYPES if kind == "select" else negotiation.GRAPH_TYPES)
-    default, named = _dataset(request, op, guarded.default_graphs, guarded.named_graphs)
     job = QueryJob(
-        text=guarded.text,
-        media_type=media,
+        text=op.text,
+        media_type=_media(request, "select"),
+        graph_media_type=_media(request, "graph"),
         max_rows=settings.max_rows,
         base_iri=_endpoint_iri(request),
-        default_graphs=tuple(default),
-        named_graphs=tuple(named),
+        default_graphs=tuple(op.default_graphs),
+        named_graphs=tuple(op.named_graphs),
+        allow_service=settings.allow_service,
+        allow_load=settings.allow_load,
+        max_nesting=settings.max_nesting,
     )
     return await run_job(request, job)
 
 
 async def run_job(request: Request, job: QueryJob, *, media_type: str | None = None) -> Response:
-    """Answer a query job the way /sparql does: from the answer cache, else in a killable worker
-    (``QueryTimeout`` → 504 after ``query_timeout``), with the row-cap headers; errors in the one
-    JSON shape. ``media_type`` overrides the Content-Type of a successful answer (the canned-query
-    route sends W3C JSON as ``application/json``). Shared by ``/sparql`` and ``/api/queries/{name}``."""
+    """Answer a query job the way /sparql does: from the answer cache, else — within the client's rate
+    limit and the bounded queue — in a confined, killable worker, with the row-cap headers; errors in
+    the one JSON shape. ``media_type`` overrides the Content-Type of a successful answer (the canned-query
+    route sends W3C JSON as ``application/json``). Shared by ``/sparql``, ``/api/queries/{name}`` and the console."""
     cache = get_cache(request)
     generation = get_store(request).generation
     reply = cache.get(generation, job)
     if reply is None:
-        try:
-            reply = await run_in_threadpool(get_pool(request).execute, job)
-        except WorkerCrashed:
-            return error_response(500, "内部エラー / internal error")
+        reply = await execute(request, job)
+        if isinstance(reply, Response):
+            return reply
         cache.put(generation, job, reply)
+    return reply_response(reply, job.max_rows, media_type=media_type)
+
+
+async def execute(request: Request, job: QueryJob | UpdateJob) -> tuple | Response:
+    """Admission (rate limit, queue) and evaluation in a worker; a Response when refused or abandoned.
+
+    Worker failures (timeout, memory cap, crash) propagate as domain errors, answered by the app's
+    one error table."""
+    wait = get_limiter(request).take(request.client.host if request.client else "unknown")
+    if wait is not None:
+        return error_response(
+            429, "リクエストが多すぎます。しばらくしてから再試行してください / too many queries from this client; try again later",
+            headers={"Retry-After": str(wait)},
+        )
+    try:
+        reply = await get_pool(request).run(job, disconnected=request.is_disconnected)
+    except PoolBusy as exc:
+        return error_response(503, str(exc), headers={"Retry-After": str(exc.retry_after)})
+    if reply is None:  # the client went away; nobody reads this
+        return Response(status_code=499)
+    return reply
+
+
+def reply_response(reply: tuple, max_rows: int, *, media_type: str | None = None) -> Response:
+    """A worker reply as the HTTP answer (one JSON error shape for every refusal)."""
     status = reply[0]
     if status == "ok":
         _, data, media, truncated = reply
         headers = {
             "Vary": "Accept",
             "X-PolicyKG-Truncated": "true" if truncated else "false",
-            "X-PolicyKG-Row-Limit": str(job.max_rows),
+            "X-PolicyKG-Row-Limit": str(max_rows),
         }
         return Response(data, media_type=media_type or media, headers=headers)
     if status == "syntax":
-        return _syntax_error(reply[1], reply[2])
+        return _syntax_error(*reply[1:])
+    if status == "deep":
+        return error_response(400, f"入れ子が深すぎます（上限 {reply[2]} 段）/ the request nests {reply[1]} levels deep; "
+                                   f"the limit is {reply[2]}", [{"depth": reply[1], "limit": reply[2]}])
+    if status == "forbidden":
+        return error_response(403, reply[1])
+    if status == "unacceptable":
+        return _not_acceptable(negotiation.SELECT_TYPES if reply[1] == "select" else negotiation.GRAPH_TYPES)
     if reply[1] == "media":
         return _not_acceptable(negotiation.SELECT_TYPES + negotiation.GRAPH_TYPES)
     if reply[1] == "evaluation":
@@ -193,12 +216,11 @@ async def run_job(request: Request, job: QueryJob, *, media_type: str | None = N
     return error_response(500, "内部エラー / internal error")
 
 
-def _syntax_error(line: int, column: int) -> Response:
+def _syntax_error(line: int, column: int, reason: str = "") -> Response:
     if line <= 0:
-        return error_response(400, _SYNTAX_ERROR)
-    return error_response(
-        400, f"{_SYNTAX_ERROR} at line {line} column {column}", [{"line": line, "column": column}]
-    )
+        return error_response(400, format_syntax_error(None, None, reason or "cannot parse the request"))
+    return error_response(400, format_syntax_error(line, column, reason or "cannot parse the request"),
+                          [{"line": line, "column": column, "reason": reason}])
 
 
 def _authorise(request: Request, settings: Settings) -> Response | None:
@@ -224,22 +246,20 @@ async def _update(request: Request, op: Operation) -> Response:
     if denied is not None:
         return denied
     store = get_store(request)
-    guarded = await _off_loop_if_large(analyse_update, op.text, settings)
-    if op.has_dataset and guarded.has_dataset_clause:
-        return error_response(
-            400,
-            "using-graph-uri と USING/WITH は同時に使えません / "
-            "using-graph-uri/using-named-graph-uri cannot be combined with USING or WITH in the update",
-        )
-    if store.backend == "rdflib" and (op.has_dataset or guarded.has_using):
-        # rdflib loads USING graphs from their IRIs (a network fetch); Oxigraph reads them from the store.
-        return error_response(403, "rdflib バックエンドでは USING を使えません / USING is not available on the rdflib backend")
-    text, offset = with_base(add_using_clauses(op.text, op.default_graphs, op.named_graphs), _endpoint_iri(request))
-    try:
-        await run_in_threadpool(store.update, text)
-    except Exception as exc:  # engine text never leaves; only the position does
-        if is_parse_error(exc):
-            pos = syntax_position(exc, offset)
-            return _syntax_error(*(pos or (0, 0)))
-        return error_response(400, "SPARQL Update を実行できませんでした / the update could not be executed")
+    job = UpdateJob(text=op.text, base_iri=_endpoint_iri(request), using=tuple(op.default_graphs),
+                    using_named=tuple(op.named_graphs), allow_service=settings.allow_service,
+                    allow_load=settings.allow_load, max_nesting=settings.max_nesting)
+    reply = await execute(request, job)
+    if isinstance(reply, Response):
+        return reply
+    if reply[0] != "updated":
+        if reply[0] == "error" and reply[1] == "evaluation":
+            return error_response(400, "SPARQL Update を実行できませんでした / the update could not be executed")
+        if reply[0] == "conflict":
+            return error_response(
+                400,
+                "using-graph-uri と USING/WITH は同時に使えません / "
+                "using-graph-uri/using-named-graph-uri cannot be combined with USING or WITH in the update",
+            )
+        return reply_response(reply, settings.max_rows)
     return Response(status_code=204, headers={"X-PolicyKG-Generation": str(store.generation)})

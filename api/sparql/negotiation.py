@@ -2,6 +2,10 @@
 
 The offered types come from :mod:`policykg.graph.results`, so the endpoint and the CLI write the same
 formats. Common synonyms (``application/json``, ``text/xml``…) map onto the canonical SPARQL types.
+
+The ``format=`` request parameter (Virtuoso's convention, sent by SPARQLWrapper on every query) is read
+through one kind-aware table, :data:`FORMAT_PARAMETER`: ``format=xml`` is SPARQL-results XML for
+SELECT/ASK but RDF/XML for CONSTRUCT/DESCRIBE, as clients expect (:func:`accept_for`).
 """
 
 from __future__ import annotations
@@ -28,8 +32,43 @@ SYNONYMS: dict[str, dict[str, str]] = {
         "application/json": results.JSONLD,
         "application/xml": results.RDFXML,
         "text/xml": results.RDFXML,
+        # Turtle is a subset of N3: an N3 client (SPARQLWrapper's N3, rdflib) reads the Turtle we write.
+        "text/n3": results.TURTLE,
+        "text/rdf+n3": results.TURTLE,
+        "application/n3": results.TURTLE,
+        "application/turtle": results.TURTLE,
     },
 }
+
+FORMAT_PARAMETER: dict[str, dict[str, str]] = {
+    "select": {
+        "json": results.SPARQL_JSON,
+        "srj": results.SPARQL_JSON,
+        "xml": results.SPARQL_XML,
+        "srx": results.SPARQL_XML,
+        "csv": results.CSV,
+        "tsv": results.TSV,
+    },
+    "graph": {
+        "xml": results.RDFXML,
+        "rdf": results.RDFXML,
+        "rdfxml": results.RDFXML,
+        "rdf+xml": results.RDFXML,
+        "turtle": results.TURTLE,
+        "ttl": results.TURTLE,
+        "n3": results.TURTLE,
+        "nt": results.NTRIPLES,
+        "ntriples": results.NTRIPLES,
+        "n-triples": results.NTRIPLES,
+        "json-ld": results.JSONLD,
+        "jsonld": results.JSONLD,
+        "json": results.JSONLD,
+    },
+}
+"""``format=`` value → media type, per result kind (``select``: SELECT/ASK; ``graph``: CONSTRUCT/DESCRIBE).
+
+A value outside this table is read as a media type (``format=application/rdf+xml``, with the synonyms
+above); one that names nothing this kind of result can be written as gets 406, like a bad Accept."""
 
 
 @dataclass(frozen=True)
@@ -107,6 +146,29 @@ def choose(accept: str | None, kind: str) -> str | None:
     if not scored:
         return None
     return max(scored)[2]
+
+
+def accept_for(format_values: list[str], accept: str | None, kind: str) -> str | None:
+    """The Accept header to negotiate with: the ``format=`` values when any is given, else ``accept``.
+
+    ``format_values`` are all the request's ``format`` parameters (SPARQLWrapper sends two for some
+    formats, e.g. ``json-ld`` and ``application/ld+json``; empty ones are ignored). Each is looked up in
+    :data:`FORMAT_PARAMETER` for ``kind``, so the same word may mean different media types.
+
+    >>> accept_for(["xml"], "application/rdf+xml", "graph")
+    'application/rdf+xml'
+    >>> accept_for(["xml"], None, "select")
+    'application/sparql-results+xml'
+    >>> accept_for(["json-ld", "application/ld+json"], None, "graph")
+    'application/ld+json, application/ld+json'
+    >>> accept_for(["", " "], "text/csv", "select")
+    'text/csv'
+    """
+    table = FORMAT_PARAMETER[kind]
+    wanted = [value.strip() for value in format_values if value and value.strip()]
+    if not wanted:
+        return accept
+    return ", ".join(table.get(value.lower(), value) for value in wanted)
 
 
 def _exact_quality(media: str, ranges: list[MediaRange]) -> float:

@@ -9,6 +9,7 @@ from policykg.cli import (  # noqa: F401  (importing registers the commands)
     gaps_commands,
     serve_command,
     viz_command,
+    workbook_commands,
 )
 
 

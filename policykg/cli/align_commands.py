@@ -169,8 +169,8 @@ def suggest_command(
     """施策ごとに対応しそうな国の施策を提案 / suggest national items for each measure (never reads curated links)."""
     with cli_errors():
         if record and store_dir is None:
-            raise ValueError("--record writes into a store on disk: give --store DIR")
-        result = run_suggest(open_store_for_cli(store_dir, backend), method=method, top=top, record=record)
+            raise ValueError("--record はストアに書き込みます。--store を指定してください / --record writes into a store on disk: give --store DIR")
+        result = run_suggest(open_store_for_cli(store_dir, backend, read_only=not record), method=method, top=top, record=record)
     if as_json:
         _print_json(result)
         return
@@ -230,10 +230,16 @@ def trace_command(
     as_json: JsonOption = False,
     store_dir: StoreOption = None,
     backend: BackendOption = "oxigraph",
+    jurisdiction: Annotated[str | None, typer.Option("--jurisdiction", help="この自治体の施策だけ（キーか名前） / one jurisdiction's measures only (key or name)")] = None,
 ) -> None:
     """施策から国の施策への対応をたどる / trace measures to national items (or back with --national)."""
     with cli_errors():
-        result = run_trace(open_store_for_cli(store_dir, backend, read_only=True), target, all_measures=all_measures,
+        source = open_store_for_cli(store_dir, backend, read_only=True)
+        if jurisdiction is not None:
+            from policykg.graph.jurisdictions import jurisdiction_view
+
+            source = jurisdiction_view(source, jurisdiction)
+        result = run_trace(source, target, all_measures=all_measures,
                            national=national, include_inferred=include_inferred)
     if as_json:
         _print_json(result)

@@ -1,8 +1,12 @@
 """What every command shares: ``--store`` / ``--backend`` options, opening the store, progress, exit codes.
 
 Exit codes (documented in ``policykg --help``): 0 ok, 1 validation failed, 2 input or runtime error.
-Errors are one line on stderr, ``policykg: error: <file>:<line>: <message>``, so scripts and
-planners can find the spot; a validation failure prints the readable report instead.
+Errors are two lines on stderr, Japanese first (``policykg: エラー: …``), then English
+(``policykg: error: <file>:<line>: <message>``), so scripts and planners can find the spot; a
+validation failure prints the readable report instead. No command ends in a traceback.
+
+``--store`` must name a store ``policykg build --store DIR`` made: no other command creates one.
+Commands that only read open it read-only, so they work while a server holds it.
 """
 
 from __future__ import annotations
@@ -13,9 +17,11 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated
 
+import click
 import typer
 
-from policykg.errors import PolicyKGError, ValidationFailed
+from policykg.cli.messages import error_lines
+from policykg.errors import ValidationFailed
 from policykg.graph.store import Store
 
 EXIT_OK = 0
@@ -26,8 +32,7 @@ StoreOption = Annotated[
     Path | None,
     typer.Option(
         "--store",
-        help="保存済みストアのディレクトリ / directory of an on-disk Oxigraph store (unset: build the bundled graph in memory)",
-        file_okay=False,
+        help="保存済みストア（policykg build --store で作成） / directory of an on-disk store made by `policykg build --store` (unset: build the bundled graph in memory)",
     ),
 ]
 BackendOption = Annotated[
@@ -42,51 +47,62 @@ def progress(message: str) -> None:
 
 
 def error_line(exc: BaseException) -> str:
-    """The one-line error for stderr. SourceError already reads ``file:line [field]: message``.
+    """The English error line for stderr. SourceError already reads ``file:line [field]: message``.
 
     >>> from policykg.errors import SourceError
     >>> error_line(SourceError("bad value", file="a.csv", line=3, field="value"))
     'policykg: error: a.csv:3 [value]: bad value'
     """
-    text = str(exc).strip() or type(exc).__name__
-    return f"policykg: error: {text.splitlines()[0] if isinstance(exc, SyntaxError) else text}"
+    return error_lines(exc)[1]
+
+
+def print_error(exc: BaseException) -> None:
+    """Both lines of the error (Japanese, then English) on stderr."""
+    for line in error_lines(exc):
+        print(line, file=sys.stderr)
 
 
 @contextmanager
 def cli_errors() -> Iterator[None]:
-    """Turn library errors into the documented exit codes; library code never exits the process."""
+    """Turn every error into the documented exit codes and a ja/en message; library code never exits the process.
+
+    Anything unexpected (an engine's runtime error, say) is still exit 2 with its type and message,
+    never a traceback.
+    """
     try:
         yield
+    except (typer.Exit, typer.Abort, click.exceptions.ClickException):
+        raise
     except ValidationFailed as exc:
         print(exc.report_text or str(exc), file=sys.stderr)
+        print(f"policykg: 検証に失敗しました: 違反 {exc.violations} 件", file=sys.stderr)
         print(f"policykg: validation failed: {exc.violations} violation(s)", file=sys.stderr)
         raise typer.Exit(EXIT_VALIDATION) from None
-    except (PolicyKGError, SyntaxError, ValueError, OSError, ImportError) as exc:
-        print(error_line(exc), file=sys.stderr)
+    except Exception as exc:  # noqa: BLE001 — the CLI's last line: a message and exit 2, not a traceback
+        print_error(exc)
         raise typer.Exit(EXIT_ERROR) from None
 
 
 def open_store_for_cli(store_dir: Path | None, backend: str = "oxigraph", *, read_only: bool = False) -> Store:
-    """The store a command works on: the on-disk store at ``store_dir``, else the bundled graph built in memory.
+    """The store a command works on: the existing on-disk store at ``store_dir``, else the bundled graph built in memory.
 
-    A ``store_dir`` that holds nothing yet is built from the bundled sources first (same rule as the server).
+    ``read_only`` opens the on-disk store as a reader (works while a server holds it); only
+    ``policykg build`` creates a store.
 
+    :raises StoreNotFound: ``store_dir`` holds no store. :raises StoreInUse: writing while another process holds it.
     :raises ValueError: ``store_dir`` with the memory-only rdflib backend, or an unknown backend.
     """
-    from policykg.build import build_store, open_or_build
-    from policykg.graph.store import open_store
+    from policykg.build import build_store, open_existing
 
     if store_dir is None:
         # The bundled sources are validated by the test suite and by `policykg validate`; skipping SHACL
         # here keeps a one-off `policykg query` at a fraction of a second instead of two.
         progress("building the bundled graph in memory")
         return build_store(backend=backend, validate=False, progress=progress)
-    if read_only and store_dir.is_dir() and any(store_dir.iterdir()):
-        return open_store(store_dir, backend=backend, read_only=True)
-    return open_or_build(store_dir, backend=backend)
+    return open_existing(store_dir, backend=backend, read_only=read_only)
 
 
 __all__ = [
-    "StoreOption", "BackendOption", "progress", "error_line", "cli_errors", "open_store_for_cli",
+    "StoreOption", "BackendOption", "progress", "error_line", "print_error", "cli_errors", "open_store_for_cli",
     "EXIT_OK", "EXIT_VALIDATION", "EXIT_ERROR",
 ]

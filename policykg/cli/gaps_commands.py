@@ -4,6 +4,9 @@
 :func:`policykg.graph.analysis.gaps.build_gaps`). Exit codes: 0 ok, 1 validation failed
 (an observation CSV breaks the SHACL shapes), 2 input or runtime error (bad ``--as-of``,
 a bad observation row: the message names file, line and column).
+
+With ``--store DIR`` both open the store read-only: ``--observations`` are analysed in an
+in-memory copy, and only ``gaps --save`` adds them to the store (``--record`` writes graph/progress).
 """
 
 from __future__ import annotations
@@ -21,7 +24,7 @@ from policykg.cli.common import BackendOption, StoreOption, cli_errors, open_sto
 from policykg.graph.analysis.gaps import GAP_LISTS, build_gaps, parse_as_of
 from policykg.graph.store import Store
 
-__all__ = ["run_gaps", "run_report", "load_observations", "format_summary"]
+__all__ = ["run_gaps", "run_report", "load_observations", "with_observations", "format_summary"]
 
 AsOfOption = Annotated[str | None, typer.Option("--as-of", help="基準日 YYYY-MM-DD（既定は今日） / as-of date (default today)")]
 ObservationsOption = Annotated[
@@ -44,10 +47,28 @@ def load_observations(store: Store, paths: Sequence[Path]) -> None:
     build_store(list(paths), store=store, progress=progress)
 
 
-def run_gaps(store: Store, *, as_of: date, observations: Sequence[Path] = (), record: bool = False) -> dict:
-    """Load ``observations`` (if any), then build the gaps document for ``as_of``."""
-    load_observations(store, observations)
-    return build_gaps(store, as_of=as_of, record=record)
+def with_observations(store: Store, paths: Sequence[Path], *, save: bool = False) -> Store:
+    """The store to analyse: ``store`` itself with the observations added for good when ``save``, else an
+    in-memory copy holding them (the store is not changed). No observations: ``store`` unchanged.
+
+    :raises SourceError: / :raises ValidationFailed: see :func:`load_observations`.
+    """
+    if not paths:
+        return store
+    from policykg.build import memory_copy
+
+    target = store if save else memory_copy(store)
+    load_observations(target, paths)
+    return target
+
+
+def run_gaps(store: Store, *, as_of: date, observations: Sequence[Path] = (), record: bool = False,
+             save: bool = False) -> dict:
+    """The gaps document for ``as_of``, with ``observations`` (saved into ``store`` only when ``save``).
+
+    ``record`` writes the progress assessments into the store it analyses.
+    """
+    return build_gaps(with_observations(store, observations, save=save), as_of=as_of, record=record)
 
 
 def format_summary(doc: dict) -> str:
@@ -83,15 +104,28 @@ def gaps_command(
     as_of: AsOfOption = None,
     as_json: Annotated[bool, typer.Option("--json", help="JSON で出力（GET /api/gaps と同じ） / print the JSON document")] = False,
     observations: ObservationsOption = None,
+    save: Annotated[bool, typer.Option("--save", help="--observations をストアに保存（--store 必須） / add the observations to the store for good (needs --store)")] = False,
     record: Annotated[bool, typer.Option("--record", help="進捗評価を graph/progress に記録 / record assessments in graph/progress")] = False,
     store: StoreOption = None,
     backend: BackendOption = "oxigraph",
+    jurisdiction: Annotated[str | None, typer.Option("--jurisdiction", help="この自治体の計画だけで分析（キーか名前） / gaps of one jurisdiction (key or name)")] = None,
 ) -> None:
-    """ギャップ分析と指標の進捗 / gap analysis and indicator progress."""
+    """ギャップ分析と指標の進捗 / gap analysis and indicator progress (the store is only changed with --save or --record)."""
     with cli_errors():
         day = parse_as_of(as_of)
-        target = open_store_for_cli(store, backend)
-        doc = run_gaps(target, as_of=day, observations=observations or (), record=record)
+        if save and (store is None or not observations):
+            raise ValueError("--save には --store と --observations が必要です / --save needs --store DIR and --observations FILE")
+        if record and observations and store is not None and not save:
+            raise ValueError("--record と --observations を併用するときは --save も指定してください（記録が保存されない実績値を指すため）"
+                             " / --record with --observations needs --save: the recorded assessments refer to the observations")
+        target = open_store_for_cli(store, backend, read_only=not (save or record))
+        if jurisdiction is not None:
+            from policykg.graph.jurisdictions import jurisdiction_view
+
+            if save or record:
+                raise ValueError("--jurisdiction は --save・--record と同時に使えません / --jurisdiction cannot be combined with --save or --record")
+            target = jurisdiction_view(target, jurisdiction)
+        doc = run_gaps(target, as_of=day, observations=observations or (), record=record, save=save)
         typer.echo(json.dumps(doc, ensure_ascii=False, indent=2) if as_json else format_summary(doc))
 
 
@@ -105,11 +139,11 @@ def report_command(
     store: StoreOption = None,
     backend: BackendOption = "oxigraph",
 ) -> None:
-    """HTML と Excel の報告書 / an offline HTML report and an Excel workbook."""
+    """HTML と Excel の報告書 / an offline HTML report and an Excel workbook (never changes the store)."""
     with cli_errors():
         day = parse_as_of(as_of)
         if lang not in ("ja", "en"):
-            raise ValueError(f"--lang must be ja or en, got {lang!r}")
-        target = open_store_for_cli(store, backend)
+            raise ValueError(f"--lang は ja か en です / --lang must be ja or en, got {lang!r}")
+        target = open_store_for_cli(store, backend, read_only=True)
         for path in run_report(target, out=out, as_of=day, lang=lang, base_url=base_url, observations=observations or ()):
             typer.echo(str(path))

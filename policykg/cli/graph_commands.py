@@ -6,9 +6,10 @@ print and choose exit codes (see :mod:`policykg.cli.common`).
 
 from __future__ import annotations
 
+import io
 import json
+import re
 import sys
-import unicodedata
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Annotated, Any
@@ -19,7 +20,7 @@ from rdflib.term import Identifier
 
 from policykg.cli.app import app
 from policykg.cli.common import BackendOption, StoreOption, cli_errors, open_store_for_cli, progress
-from policykg.errors import QueryError, SourceError
+from policykg.errors import QueryError, SourceError, SparqlSyntaxError
 from policykg.graph.pipeline import union_after
 from policykg.graph.results import serialize
 from policykg.graph.store import GraphResult, QueryResult, SelectResult, Store, to_dataset
@@ -64,12 +65,16 @@ def run_build(
     store_dir: Path | None = None,
     backend: str = "oxigraph",
     validate: bool = True,
+    add: Sequence[Path] = (),
 ) -> Store:
-    """Build (bundled sources unless ``sources``), optionally into ``store_dir`` and/or to the file ``out``."""
-    from policykg.build import build_store
+    """Build (bundled sources unless ``sources``, replacing them), plus ``add`` (kept beside them: workbooks,
+    documents, RDF, CSV), optionally into ``store_dir`` and/or to the file ``out``."""
+    from policykg.build import build_store, default_sources
 
     if out is not None:
         output_format(out)  # a bad extension fails before any work
+    if add:
+        sources = [*(sources or default_sources()), *add]
     store = build_store(sources or None, store_dir=store_dir, backend=backend, validate=validate, progress=progress)
     if out is not None:
         progress(f"writing {out}")
@@ -148,21 +153,35 @@ def compact(term: Identifier) -> str:
     return f"_:{term}"
 
 
-def _width(text: str) -> int:
-    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+def terminal_width() -> int:
+    """Columns of the terminal (``COLUMNS`` if set; 100 when output is not a terminal)."""
+    import shutil
+
+    return max(40, shutil.get_terminal_size((100, 24)).columns)
 
 
-def format_table(result: SelectResult) -> str:
-    """A SELECT result as an aligned text table (East Asian wide characters count double)."""
-    header = result.variables
-    cells = [[compact(row[v]).replace("\n", " ") if v in row else "" for v in header] for row in result.rows]
-    widths = [max([_width(h)] + [_width(r[i]) for r in cells]) for i, h in enumerate(header)]
-    pad = lambda text, w: text + " " * (w - _width(text))  # noqa: E731
-    lines = ["  ".join(pad(h, w) for h, w in zip(header, widths)).rstrip(),
-             "  ".join("-" * w for w in widths)]
-    lines += ["  ".join(pad(c, w) for c, w in zip(r, widths)).rstrip() for r in cells]
-    lines.append(f"({len(cells)} rows)")
-    return "\n".join(lines) + "\n"
+def format_table(result: SelectResult, *, width: int | None = None) -> str:
+    """A SELECT result as a table within ``width`` columns (default: the terminal's).
+
+    rich measures cells by East Asian width (a kanji takes two columns) and wraps long cells
+    inside their column; no colours or markup, so the text is the same in a pipe.
+    """
+    from rich import box
+    from rich.console import Console
+    from rich.table import Table
+    from rich.text import Text
+
+    table = Table(box=box.ASCII, show_edge=False, pad_edge=False, header_style="", highlight=False)
+    for name in result.variables:
+        table.add_column(Text(name), overflow="fold")
+    for row in result.rows:
+        table.add_row(*(Text(compact(row[v]).replace("\n", " ") if v in row else "") for v in result.variables))
+    console = Console(width=width or terminal_width(), file=io.StringIO(), color_system=None,
+                      force_terminal=False, highlight=False, emoji=False, markup=False, soft_wrap=False)
+    with console.capture() as captured:
+        console.print(table)
+    lines = [line.rstrip() for line in captured.get().splitlines()]
+    return "\n".join(lines) + f"\n({len(result.rows)} rows)\n"
 
 
 def resolve_query_text(query: str | None, name: str | None, params: Sequence[str]) -> tuple[str, dict]:
@@ -197,20 +216,57 @@ def resolve_query_text(query: str | None, name: str | None, params: Sequence[str
     return query, {}
 
 
-def run_query(store: Store, text: str, *, bindings: dict | None = None) -> QueryResult:
-    """Run a read-only query: updates, SERVICE and LOAD are refused; FROM / FROM NAMED select among the
-    store's own graphs exactly as on ``/sparql`` (``resolve_dataset``: unknown graphs are empty, never fetched)."""
-    from policykg.graph.sparql_guard import analyse_query, resolve_dataset
+_UPDATE_WORDS = frozenset({"INSERT", "DELETE", "LOAD", "CLEAR", "CREATE", "DROP", "COPY", "MOVE", "ADD", "WITH"})
+_QUERY_WORDS = ("SELECT", "ASK", "CONSTRUCT", "DESCRIBE")
+_PROLOGUE = re.compile(
+    r"""(?:\s+|\#[^\n]*|(?i:PREFIX)\s+[^\s:]*:\s*<[^<>\s]*>|(?i:BASE)\s+<[^<>\s]*>)*""")
 
-    guarded = analyse_query(text)
-    if guarded.form is None:
-        raise QueryError("read-only: only SELECT, ASK, CONSTRUCT and DESCRIBE queries run from the CLI")
-    default, named = resolve_dataset(guarded.default_graphs, guarded.named_graphs, {str(g) for g in store.graph_names()})
-    try:
-        return store.query(guarded.text, bindings=bindings or None,
-                           default_graph_uris=default or None, named_graph_uris=named or None)
-    except SyntaxError as exc:
-        raise QueryError(f"SPARQL syntax error: {str(exc).splitlines()[0]}") from None
+
+def query_form(text: str) -> str:
+    r"""SELECT, ASK, CONSTRUCT or DESCRIBE: the word after the prologue (PREFIX / BASE, comments).
+
+    >>> query_form("PREFIX ex: <http://e/> # c\nask { ?s ?p ?o }")
+    'ASK'
+
+    :raises QueryError: an update (the CLI is read-only).
+    :raises SparqlSyntaxError: anything else, e.g. ``SELEC``, with its line and column.
+    """
+    start = _PROLOGUE.match(text).end()
+    word = re.match(r"[^\s{(*]+", text[start:])
+    if word is None:
+        line, column = _position(text, start)
+        raise SparqlSyntaxError(line, column, "the query is empty" if not text.strip()
+                                else "expected SELECT, ASK, CONSTRUCT or DESCRIBE")
+    found = word.group().upper()
+    if found in _QUERY_WORDS:
+        return found
+    if found in _UPDATE_WORDS:
+        raise QueryError("読み取り専用です。更新（INSERT、DELETE、LOAD など）は CLI では実行しません"
+                         " / read-only: only SELECT, ASK, CONSTRUCT and DESCRIBE queries run from the CLI")
+    line, column = _position(text, start)
+    raise SparqlSyntaxError(line, column, f"expected SELECT, ASK, CONSTRUCT or DESCRIBE, found {word.group()[:30]!r}")
+
+
+def _position(text: str, offset: int) -> tuple[int, int]:
+    """1-based line and column (in characters) of ``offset``."""
+    line = text.count("\n", 0, offset) + 1
+    return line, offset - (text.rfind("\n", 0, offset) + 1) + 1
+
+
+def run_query(store: Store, text: str, *, bindings: dict | None = None) -> QueryResult:
+    """Run a read-only query in a confined worker process (:func:`policykg.graph.confined.run_confined_query`):
+    the same parse-tree guard, sandbox (no network, no file reads) and limits as the server. Updates are
+    refused here; FROM / FROM NAMED may only name graphs of the store, passed to the engine as the dataset.
+
+    :raises SparqlSyntaxError: the text does not parse (line, column, short reason).
+    :raises QueryError: an update, nesting beyond the limit, or the engine failed while evaluating.
+    :raises ForbiddenQuery: SERVICE, LOAD or a FROM graph the store does not hold.
+    :raises QueryTimeout: it ran past the time limit.
+    """
+    from policykg.graph.confined import run_confined_query
+
+    query_form(text)
+    return run_confined_query(store, text, bindings=bindings)
 
 
 def render(result: QueryResult, fmt: str) -> bytes:
@@ -236,10 +292,11 @@ def build_command(
     store: StoreOption = None,
     backend: BackendOption = "oxigraph",
     no_validate: Annotated[bool, typer.Option("--no-validate", help="SHACL 検証をしない / skip SHACL validation")] = False,
+    add: Annotated[list[Path] | None, typer.Option("--add", help="同梱の資料に加えて読み込む計画ブック（.xlsx・CSV フォルダー）など（繰り返し可）/ add a workbook or other source beside the bundled ones (repeatable; --source replaces them)")] = None,
 ) -> None:
     """グラフを構築する / build the graph from sources (validated before anything is written)."""
     with cli_errors():
-        built = run_build(source, out=out, store_dir=store, backend=backend, validate=not no_validate)
+        built = run_build(source, out=out, store_dir=store, backend=backend, validate=not no_validate, add=add or ())
         progress(f"done: {len(built)} quads in {len(built.graph_names())} graphs")
 
 
@@ -293,12 +350,13 @@ def query_command(
         text, bindings = resolve_query_text(query, name, param or [])
         if fmt not in QUERY_FORMATS:
             raise QueryError(f"unknown --format {fmt!r}; choose one of {', '.join(QUERY_FORMATS)}")
+        query_form(text)  # a typo or an update fails before the store is opened or built
         result = run_query(open_store_for_cli(store, backend, read_only=True), text, bindings=bindings)
         sys.stdout.buffer.write(render(result, fmt))
         sys.stdout.flush()
 
 
 __all__ = [
-    "run_build", "run_validate", "run_stats", "run_query", "resolve_query_text", "render",
+    "run_build", "run_validate", "run_stats", "run_query", "query_form", "resolve_query_text", "render",
     "write_store", "output_format", "format_table", "format_stats", "compact", "OUTPUT_FORMATS", "QUERY_FORMATS",
 ]

@@ -7,7 +7,9 @@ variable that holds it (default ``POLICYKG_API_TOKEN``).
 
 from __future__ import annotations
 
+import errno
 import os
+import socket
 from pathlib import Path
 from typing import Annotated
 
@@ -16,6 +18,7 @@ import typer
 from policykg.api.settings import Backend, Settings
 from policykg.cli.app import app
 from policykg.cli.common import cli_errors, progress
+from policykg.errors import PortInUse
 
 
 def build_settings(*, token_env: str | None = None, **options: object) -> Settings:
@@ -34,27 +37,61 @@ def build_settings(*, token_env: str | None = None, **options: object) -> Settin
 
 def server_options(settings: Settings) -> dict[str, object]:
     """uvicorn keyword arguments: uvloop and httptools when installed (they are dependencies; the
-    pure-Python asyncio loop and h11 parser remain as fallbacks), no access log unless asked."""
+    pure-Python asyncio loop and h11 parser remain as fallbacks), no access log unless asked, and
+    explicit read limits: the request head (``header_timeout``, ``max_header_bytes``, see
+    :mod:`policykg.api.serving`), idle keep-alive (``keep_alive_timeout``); the body deadline is the
+    app's ``BodyTimeoutMiddleware``."""
     import importlib.util
+
+    from policykg.api.serving import http_protocol
 
     return {
         "host": settings.host,
         "port": settings.port,
         "loop": "uvloop" if importlib.util.find_spec("uvloop") else "asyncio",
-        "http": "httptools" if importlib.util.find_spec("httptools") else "h11",
+        "http": http_protocol(header_timeout=settings.header_timeout, max_header_bytes=settings.max_header_bytes),
+        "timeout_keep_alive": settings.keep_alive_timeout,
+        "h11_max_incomplete_event_size": settings.max_header_bytes,
         "access_log": settings.access_log,
         "log_level": "info" if settings.access_log else "warning",
     }
 
 
+def check_port(host: str, port: int) -> None:
+    """Bind ``host:port`` for a moment the way uvicorn will (``SO_REUSEADDR``), so a busy port is a clear error.
+
+    :raises PortInUse: another program listens there, or the port needs privileges.
+    """
+    if port == 0:
+        return
+    try:
+        family, kind, proto, _name, address = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)[0]
+    except socket.gaierror as exc:
+        raise ValueError(f"待ち受けアドレス {host} を解決できません / cannot resolve --host {host}: {exc.strerror}") from None
+    with socket.socket(family, kind, proto) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            probe.bind(address)
+        except PermissionError:
+            raise PortInUse(host, port, "needs privileges") from None
+        except OSError as exc:
+            if exc.errno == errno.EADDRINUSE:
+                raise PortInUse(host, port) from None
+            raise
+
+
 def run_serve(settings: Settings) -> None:
-    """Open (or build) the store, then serve until interrupted."""
+    """Open the existing store (or build the bundled graph in memory), then serve until interrupted.
+
+    :raises PortInUse: the port is taken. :raises StoreNotFound: ``settings.store`` holds no store.
+    """
     import uvicorn
 
     from policykg.api.app import create_app
     from policykg.api.routes.catalog import warm_up
     from policykg.build import open_or_build
 
+    check_port(settings.host, settings.port)  # before the store is opened or built: fail in a second, not after
     if settings.store is None:
         progress("同梱データからグラフを構築しています / building the bundled graph in memory")
     store = open_or_build(settings.store, backend=settings.backend.value)
@@ -66,9 +103,9 @@ def run_serve(settings: Settings) -> None:
 
 @app.command("serve")
 def serve(
-    store: Annotated[Path | None, typer.Option("--store", help="保存済みストア / on-disk store directory (unset: build the bundled graph)", file_okay=False)] = None,
+    store: Annotated[Path | None, typer.Option("--store", help="保存済みストア（policykg build --store で作成） / on-disk store made by `policykg build --store` (unset: build the bundled graph)")] = None,
     host: Annotated[str | None, typer.Option("--host", help="待ち受けアドレス / listen address (default 127.0.0.1)")] = None,
-    port: Annotated[int | None, typer.Option("--port", help="待ち受けポート / listen port (default 8000)")] = None,
+    port: Annotated[int | None, typer.Option("--port", help="待ち受けポート / listen port (default 8000, or POLICYKG_PORT)")] = None,
     backend: Annotated[Backend | None, typer.Option("--backend", help="oxigraph（既定）または rdflib / store engine")] = None,
     token_env: Annotated[str | None, typer.Option("--token-env", help="更新用トークンを持つ環境変数名 / environment variable holding the SPARQL Update token")] = None,
     timeout: Annotated[float | None, typer.Option("--timeout", help="問い合わせの制限時間（秒） / SPARQL query time limit in seconds")] = None,

@@ -7,7 +7,7 @@ from pathlib import Path
 import typer
 
 from policykg.cli.app import app
-from policykg.errors import PolicyKGError
+from policykg.cli.common import cli_errors
 from policykg.viz.export import ExportSummary, export_html
 from policykg.viz.filters import make_filter
 from policykg.viz.layout import Layout
@@ -21,13 +21,14 @@ def run_viz(*, out: Path, store_dir: Path | None = None, focus: str | None = Non
     """Open the store (read-only) or build the bundled graph, filter, and write ``out``.
 
     :raises SourceError: invalid filter values or sources; :raises LabelNotFound, AmbiguousLabel: bad focus/plan/area.
+    :raises StoreNotFound: ``store_dir`` holds no store (nothing is created).
     """
     viz_filter = make_filter(plans=plans, areas=areas, kinds=kinds, evidence=evidence, min_score=min_score,
                              focus=focus, hops=hops)
     if store_dir is not None:
-        from policykg.graph.store import open_store
+        from policykg.build import open_existing
 
-        store = open_store(store_dir, read_only=True)
+        store = open_existing(store_dir, read_only=True)
     else:
         from policykg.build import build_store
 
@@ -54,10 +55,7 @@ def viz(
 
     Exit codes: 0 written, 2 bad input (unknown kind, label not found...) or runtime error.
     """
-    try:
+    with cli_errors():
         summary = run_viz(out=out, store_dir=store, focus=focus, hops=hops, areas=area, plans=plan, kinds=kind,
                           evidence=evidence, min_score=min_score, layout=layout, lang=lang.value, base_url=base_url)
-    except (PolicyKGError, OSError, ValueError) as exc:
-        typer.echo(f"error: {exc}", err=True)
-        raise typer.Exit(2) from exc
     typer.echo(f"wrote {summary.path} ({summary.nodes} nodes, {summary.edges} edges, {summary.bytes:,} bytes)")

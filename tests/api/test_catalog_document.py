@@ -99,7 +99,7 @@ def test_national_kpi_has_two_targets(client):
 
 def test_indicator_count(client):
     # 30 local indicators on slides 20–21 plus the デジ田 KPI
-    assert len(items(client, "/api/indicators")) == 31
+    assert len(items(client, "/api/indicators")) == 37   # 30 local + 7 デジ田 KPIs (data/national)
 
 
 def test_national_items(client):
@@ -134,7 +134,7 @@ def test_search_on_the_document(client, q, expected):
 
 def test_overview_counts_match_the_document(client):
     counts = client.get("/api/overview").json()["counts"]
-    assert (counts["areas"], counts["directions"], counts["measures"], counts["indicators"]) == (5, 18, 39, 31)
+    assert (counts["areas"], counts["directions"], counts["measures"], counts["indicators"]) == (5, 18, 39, 37)  # + 7 デジ田 KPIs
     assert counts["national_plans"] == 4
 
 

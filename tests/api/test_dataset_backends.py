@@ -8,11 +8,10 @@ import json
 
 import pytest
 
-from policykg.api.catalog.console import run_console
-from policykg.api.sparql.worker import load_store, run_job
-from policykg.api.sparql.pool import dump_store
+from policykg.api.catalog.console import console_job, console_result
 from policykg.cli.graph_commands import run_query
-from policykg.graph.sparql_guard import EMPTY_GRAPH, resolve_dataset
+from policykg.graph.evaluation import EMPTY_GRAPH, QueryJob, load_store, resolve_dataset, run_job
+from policykg.graph.workers import dump_store
 
 from app_support import rdflib_copy
 
@@ -114,8 +113,6 @@ def test_protocol_dataset_answers_match_across_backends(make_client, small_store
 
 
 def test_worker_evaluates_the_job_dataset_on_both_backends(small_store):
-    from policykg.api.sparql.worker import QueryJob
-
     data = dump_store(small_store)
     job = QueryJob(text=QUERIES["named"], media_type="application/sparql-results+json", max_rows=100,
                    default_graphs=(A,), named_graphs=(B,))
@@ -136,17 +133,13 @@ def test_cli_query_from_unknown_graph_is_empty_not_the_whole_store(stores, backe
 
 
 def test_console_from_selects_among_the_store_graphs(small_store):
-    data = dump_store(small_store)
-    worker_store = load_store("oxigraph", data)
-    graphs = {str(g) for g in small_store.graph_names()}
+    worker_store = load_store("oxigraph", dump_store(small_store))
 
-    def execute(job):
-        return run_job(worker_store, job)
+    def console(text):
+        return console_result(run_job(worker_store, console_job(text, max_rows=100)), "ja")
 
-    empty = run_console(execute, f"SELECT * FROM <{UNKNOWN}> WHERE {{ ?s ?p ?o }}", "ja", max_rows=100, graphs=graphs)
-    assert empty["rows"] == []
-    only_b = run_console(execute, f"SELECT ?g FROM NAMED <{B}> WHERE {{ GRAPH ?g {{ ?s ?p ?o }} }}", "ja",
-                         max_rows=100, graphs=graphs)
+    assert console(f"SELECT * FROM <{UNKNOWN}> WHERE {{ ?s ?p ?o }}")["rows"] == []
+    only_b = console(f"SELECT ?g FROM NAMED <{B}> WHERE {{ GRAPH ?g {{ ?s ?p ?o }} }}")
     assert only_b["rows"] and {row[0]["text"] for row in only_b["rows"]} == {B}
 
 

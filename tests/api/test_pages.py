@@ -15,7 +15,7 @@ PAGES = [
     ("/directions", "/api/directions"),
     ("/measures", "/api/measures"),
     ("/national-items", "/api/national-items"),
-    ("/indicators", "/api/indicators"),
+    ("/indicators", "/api/progress"),   # indicator progress (status, latest, trend): issue 11
     ("/search?q=MaaS", "/api/search?q=MaaS"),
     ("/query", "/api/queries"),
     ("/docs", "/openapi.json"),

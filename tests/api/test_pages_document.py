@@ -18,7 +18,7 @@ def listed(client) -> list[dict]:
 
 def test_every_listed_entity_dereferences(client):
     entities = listed(client)
-    assert len(entities) == 5 + 18 + 39 + 4 + 77 + 31
+    assert len(entities) == 5 + 18 + 39 + 4 + 90 + 37   # national items and KPIs include data/national
     for entity in entities:
         page = client.get(entity["url"])
         assert page.status_code == 200, entity["url"]

@@ -269,14 +269,17 @@ def test_other_methods_are_405(client):
     ("query", "line", "column"),
     [("SELECT * WHERE { ?s ?p }", 1, 25), ("SELECT *\nWHERE {\n  ?s ?p ?o . FILTER( }", 3, 23), ("ASK {", 1, 6)],
 )
-def test_syntax_error_reports_position_only(client, query, line, column):
-    """Positions are the engine's (Oxigraph points just past the token it stopped at), minus our BASE line."""
+def test_syntax_error_reports_position_and_short_reason(client, query, line, column):
+    """Positions are the engine's (Oxigraph points just past the token it stopped at); the reason is short:
+    no Unicode-range lists, no trace, no paths."""
     r = client.get("/sparql", params={"query": query})
     assert r.status_code == 400
     body = r.json()
-    assert body["error"].startswith("SPARQL 構文エラー / syntax error at line ")
-    assert body["errors"] == [{"line": line, "column": column}]
-    assert "expected" not in r.text and "Traceback" not in r.text and "/work" not in r.text
+    assert body["error"].startswith(f"SPARQL の構文エラー（{line} 行 {column} 列） / SPARQL syntax error at line {line}")
+    (detail,) = body["errors"]
+    assert (detail["line"], detail["column"]) == (line, column)
+    assert detail["reason"] and len(detail["reason"]) < 200
+    assert "..=" not in r.text and "Traceback" not in r.text and "/work" not in r.text
 
 
 def test_unknown_prefix_is_a_clean_400(client):

@@ -1,0 +1,137 @@
+"""How uvicorn reads requests: a deadline and a size limit for the request head.
+
+uvicorn bounds idle keep-alive connections (``timeout_keep_alive``) but not the time a client takes to
+send a request head: a connection that trickles header bytes (slowloris) or opens and sends nothing is
+kept for ever, and the httptools parser accepts heads of any size. :func:`http_protocol` returns
+uvicorn's own HTTP protocol class (httptools, else h11) with both limits added; the request *body*
+deadline is :class:`policykg.api.middleware.BodyTimeoutMiddleware`. Settings: ``header_timeout``,
+``max_header_bytes`` (docs/settings.md).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import importlib.util
+import json
+
+from policykg.api.errors import error_body
+
+__all__ = ["http_parser", "http_protocol"]
+
+
+def http_parser() -> str:
+    """``httptools`` when installed (a dependency; faster), else uvicorn's pure-Python ``h11``."""
+    return "httptools" if importlib.util.find_spec("httptools") else "h11"
+
+
+def _raw_error(status: int, reason: str, message: str) -> bytes:
+    """A complete HTTP/1.1 error response in the one JSON error shape, closing the connection."""
+    body = json.dumps(error_body(status, message), ensure_ascii=False).encode("utf-8")
+    head = (
+        f"HTTP/1.1 {status} {reason}\r\ncontent-type: application/json\r\n"
+        f"content-length: {len(body)}\r\nconnection: close\r\n\r\n"
+    )
+    return head.encode("ascii") + body
+
+
+class _HeadLimits:
+    """Mixin for uvicorn's HTTP protocols: close a connection whose next request head is not complete
+    within ``header_timeout`` seconds or grows past ``max_header_bytes``.
+
+    The deadline starts when the connection opens and again after each response. uvicorn makes a new
+    ``cycle`` when a head is complete, so "still waiting for a head" means: the same cycle as when the
+    deadline started, and no request of it still running.
+    """
+
+    header_timeout: float = 10.0
+    max_header_bytes: int = 65536
+
+    _head_timer: asyncio.TimerHandle | None = None
+    _head_cycle: object = None
+    _head_bytes: int = 0
+    _head_tail: bytes = b""
+
+    def connection_made(self, transport) -> None:  # type: ignore[override]
+        super().connection_made(transport)  # type: ignore[misc]
+        self._await_head()
+
+    def on_response_complete(self) -> None:
+        super().on_response_complete()  # type: ignore[misc]
+        if not self.transport.is_closing():  # type: ignore[attr-defined]
+            self._await_head()
+
+    def data_received(self, data: bytes) -> None:
+        waiting = self._waiting_for_head()
+        if waiting:  # count the head's bytes (up to its blank line) before the parser sees them
+            seen = self._head_tail + data
+            end = seen.find(b"\r\n\r\n")
+            head_part = len(data) if end < 0 else max(end + 4 - len(self._head_tail), 0)
+            self._head_bytes += head_part
+            self._head_tail = seen[-3:]
+            if self._head_bytes > self.max_header_bytes:
+                self._refuse(431, "Request Header Fields Too Large",
+                             f"リクエストヘッダーが大きすぎます / request head larger than {self.max_header_bytes} bytes")
+                return
+        super().data_received(data)  # type: ignore[misc]
+        if waiting and not self._waiting_for_head():
+            self._stop_head_timer()
+
+    def connection_lost(self, exc: Exception | None) -> None:
+        self._stop_head_timer()
+        super().connection_lost(exc)  # type: ignore[misc]
+
+    def _waiting_for_head(self) -> bool:
+        cycle = self.cycle  # type: ignore[attr-defined]
+        return self._head_timer is not None and cycle is self._head_cycle and (
+            cycle is None or cycle.response_complete
+        )
+
+    def _await_head(self) -> None:
+        self._stop_head_timer()
+        self._head_cycle = self.cycle  # type: ignore[attr-defined]
+        self._head_bytes = 0
+        self._head_tail = b""
+        self._head_timer = self.loop.call_later(self.header_timeout, self._head_timed_out)  # type: ignore[attr-defined]
+
+    def _stop_head_timer(self) -> None:
+        if self._head_timer is not None:
+            self._head_timer.cancel()
+            self._head_timer = None
+
+    def _head_timed_out(self) -> None:
+        if not self._waiting_for_head() or self.transport.is_closing():  # type: ignore[attr-defined]
+            self._head_timer = None
+            return
+        self._head_timer = None
+        if self._head_bytes:
+            self._refuse(408, "Request Timeout",
+                         f"リクエストヘッダーが {self.header_timeout:g} 秒以内に届きませんでした / "
+                         f"request head not received within {self.header_timeout:g} s")
+        else:  # an idle connection: nothing was asked, so nothing is answered
+            self.transport.close()  # type: ignore[attr-defined]
+
+    def _refuse(self, status: int, reason: str, message: str) -> None:
+        self._stop_head_timer()
+        transport = self.transport  # type: ignore[attr-defined]
+        transport.write(_raw_error(status, reason, message))
+        transport.close()
+
+
+def http_protocol(*, header_timeout: float, max_header_bytes: int, parser: str | None = None) -> type[asyncio.Protocol]:
+    """uvicorn's HTTP protocol class for ``parser`` (default :func:`http_parser`) with the head limits.
+
+    Pass it as uvicorn's ``http=`` option.
+
+    :raises ValueError: ``parser`` is not ``httptools`` or ``h11``.
+    """
+    parser = parser or http_parser()
+    if parser == "httptools":
+        from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol as base
+    elif parser == "h11":
+        from uvicorn.protocols.http.h11_impl import H11Protocol as base
+    else:
+        raise ValueError(f"unknown HTTP parser {parser!r}; choose httptools or h11")
+    return type(
+        f"HeadLimited{base.__name__}", (_HeadLimits, base),
+        {"header_timeout": header_timeout, "max_header_bytes": max_header_bytes},
+    )

@@ -1,0 +1,376 @@
+"""Confined, killable query workers behind a bounded queue: where every user query and update runs.
+
+Why processes: neither engine can be interrupted once a query runs, so time and memory limits are
+enforced from outside by killing the process; and a process can be confined for good
+(:mod:`policykg.graph.sandbox`: no network, no file reads), so no query reaches the network whatever
+the guard thinks of it. Each worker holds an in-memory copy of the store (an N-Quads snapshot sent
+once per store generation) and evaluates with :mod:`policykg.graph.evaluation`.
+
+Admission: jobs wait in a bounded queue (:class:`PoolBusy` at once when it is full); one dispatcher
+thread per worker takes the next job, watches the clock, the worker's resident memory and the job's
+cancellation (the client went away) every 50 ms, and kills and replaces the worker on any of them.
+Updates are evaluated on a worker's copy; their effect (removed and added quads) is applied to the
+real store here, under one lock, so the store's owner never runs untrusted SPARQL itself.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import multiprocessing
+import os
+import queue
+import threading
+import time
+import weakref
+from collections.abc import Awaitable, Callable
+from concurrent.futures import CancelledError, Future
+from dataclasses import dataclass, field
+from multiprocessing.connection import Connection
+
+from policykg.errors import PolicyKGError, QueryTimeout
+from policykg.graph.evaluation import QueryJob, UpdateJob
+from policykg.graph.store import Store
+from policykg.graph.worker_process import worker_main
+
+__all__ = [
+    "WorkerPool", "PoolBusy", "WorkerCrashed", "MemoryLimitExceeded", "SandboxRefused", "dump_store",
+    "DEFAULT_MEMORY_LIMIT_MB",
+]
+
+DEFAULT_MEMORY_LIMIT_MB = 4096
+"""Per worker: with the default single worker this leaves most of a 24 GiB machine to the server."""
+_POLL = 0.05
+
+
+class PoolBusy(PolicyKGError):
+    """Every worker is busy and the queue is full; answered with 503 and Retry-After."""
+
+    def __init__(self, retry_after: int) -> None:
+        super().__init__(
+            "混み合っています。しばらくしてから再試行してください / the query service is busy; try again later"
+        )
+        self.retry_after = retry_after
+
+
+class WorkerCrashed(PolicyKGError):
+    """A worker died without answering (killed from outside, a native crash); answered with a 500."""
+
+    def __init__(self) -> None:
+        super().__init__("問い合わせの実行プロセスが異常終了しました / the query worker stopped unexpectedly")
+
+
+class MemoryLimitExceeded(PolicyKGError):
+    """A query grew its worker past the memory cap; the worker was replaced."""
+
+    def __init__(self, limit_mb: int) -> None:
+        super().__init__(
+            f"問い合わせがメモリ上限 {limit_mb} MB を超えたため中止しました / "
+            f"the query used more than {limit_mb} MB of memory and was stopped"
+        )
+        self.limit_mb = limit_mb
+
+
+class SandboxRefused(PolicyKGError):
+    """The worker could not be confined and unconfined evaluation is not allowed."""
+
+
+def dump_store(store: Store) -> bytes:
+    """All quads of ``store`` as N-Quads, the default graph included (updates may write there)."""
+    return "".join(sorted(store.nquad_set())).encode("utf-8")
+
+
+# --- the parent side --------------------------------------------------------------------------
+
+
+def _context() -> multiprocessing.context.BaseContext:
+    """forkserver where available: replacements start from a clean, preloaded parent (forking a
+    threaded server is not safe); spawn elsewhere."""
+    if "forkserver" in multiprocessing.get_all_start_methods():
+        ctx = multiprocessing.get_context("forkserver")
+        ctx.set_forkserver_preload(["policykg.graph.worker_preload"])
+        return ctx
+    return multiprocessing.get_context("spawn")
+
+
+def _resident_bytes(pid: int) -> int:
+    try:
+        with open(f"/proc/{pid}/statm", encoding="ascii") as statm:
+            return int(statm.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
+    except (OSError, ValueError, IndexError):
+        return 0
+
+
+@dataclass(eq=False)
+class _Worker:
+    process: multiprocessing.process.BaseProcess
+    conn: Connection
+    generation: int = -1
+    confinement: object = None
+
+    def kill(self) -> None:
+        if self.process.is_alive():
+            self.process.kill()
+        self.process.join(timeout=5)
+        self.conn.close()
+
+
+@dataclass(eq=False)
+class Ticket:
+    """A queued job; ``future`` completes with the reply tuple or an error."""
+
+    job: QueryJob | UpdateJob | None
+    future: Future = field(default_factory=Future)
+    enqueued: float = field(default_factory=time.monotonic)
+    cancelled: threading.Event = field(default_factory=threading.Event)
+
+    def cancel(self) -> None:
+        """Drop the job: skipped if still queued, its worker killed if running."""
+        self.cancelled.set()
+        self.future.cancel()
+
+
+def _kill_all(workers: set[_Worker]) -> None:
+    for w in list(workers):
+        w.kill()
+    workers.clear()
+
+
+class WorkerPool:
+    """``size`` confined workers over ``store``; at most ``queue_size`` jobs wait; each runs at most ``timeout`` s.
+
+    ``confine=False`` is for platforms without seccomp only when ``require_confinement`` is also
+    off; by default a worker that cannot be confined refuses every job (:class:`SandboxRefused`).
+    """
+
+    def __init__(self, store: Store, *, size: int = 1, timeout: float = 10.0, queue_size: int = 16,
+                 memory_limit_mb: int = DEFAULT_MEMORY_LIMIT_MB, confine: bool = True,
+                 require_confinement: bool = True) -> None:
+        self.store = store
+        self.size = max(1, size)
+        self.timeout = timeout
+        self.memory_limit_mb = memory_limit_mb
+        self.confine = confine
+        self.require_confinement = require_confinement and confine
+        self._ctx = _context()
+        self._queue: queue.Queue[Ticket | None] = queue.Queue(maxsize=max(1, queue_size))
+        self._workers: set[_Worker] = set()
+        self._lock = threading.Lock()
+        self._update_lock = threading.Lock()
+        self._snapshot: tuple[int, bytes] | None = None
+        self._threads: list[threading.Thread] = []
+        self._closed = False
+        self.killed = 0
+        """Workers killed for overrunning the time limit (for tests and monitoring)."""
+        self.memory_kills = 0
+        self.confinement: object = None
+        """What the last started worker reported from :func:`policykg.graph.sandbox.confine`."""
+        self._finalizer = weakref.finalize(self, _kill_all, self._workers)
+
+    # --- life cycle ----------------------------------------------------------------------------
+
+    def start(self) -> None:
+        """Start the dispatchers (each starts its worker on its first job)."""
+        with self._lock:
+            if self._threads or self._closed:
+                return
+            for i in range(self.size):
+                t = threading.Thread(target=self._dispatch, daemon=True, name=f"policykg-dispatch-{i}")
+                self._threads.append(t)
+                t.start()
+
+    def close(self) -> None:
+        with self._lock:
+            self._closed = True
+        while True:
+            try:
+                ticket = self._queue.get_nowait()
+            except queue.Empty:
+                break
+            if ticket is not None:
+                ticket.cancel()
+        for _ in self._threads:
+            try:
+                self._queue.put_nowait(None)
+            except queue.Full:
+                break
+        _kill_all(self._workers)
+
+    def _spawn(self) -> _Worker:
+        parent, child = self._ctx.Pipe()
+        process = self._ctx.Process(target=worker_main, args=(child, self.confine, self.memory_limit_mb),
+                                    daemon=True, name="policykg-query-worker")
+        process.start()
+        child.close()
+        worker = _Worker(process, parent)
+        with self._lock:
+            self._workers.add(worker)
+            if self._closed:
+                worker.kill()
+                raise WorkerCrashed()
+        try:
+            if not parent.poll(120):
+                raise EOFError("no hello")
+            status, detail = parent.recv()
+        except (EOFError, OSError):
+            self._retire(worker)
+            raise WorkerCrashed() from None
+        worker.confinement = detail
+        self.confinement = detail
+        if status != "ready" and self.require_confinement:
+            self._retire(worker)
+            raise SandboxRefused(f"{detail} — 安全に実行できないため問い合わせを受け付けません / queries are refused")
+        return worker
+
+    def _retire(self, worker: _Worker) -> None:
+        with self._lock:
+            self._workers.discard(worker)
+        worker.kill()
+
+    # --- data ----------------------------------------------------------------------------------
+
+    def snapshot(self) -> tuple[int, bytes]:
+        """``(generation, nquads)`` of the store, dumped once per generation."""
+        with self._lock:
+            generation = self.store.generation
+            if self._snapshot is None or self._snapshot[0] != generation:
+                self._snapshot = (generation, dump_store(self.store))
+            return self._snapshot
+
+    # --- submitting ----------------------------------------------------------------------------
+
+    def submit(self, job: QueryJob | UpdateJob) -> Ticket:
+        """Queue ``job``.
+
+        :raises PoolBusy: the queue is full (answer at once; the job is not kept).
+        """
+        self.start()
+        ticket = Ticket(job)
+        try:
+            self._queue.put_nowait(ticket)
+        except queue.Full:
+            raise PoolBusy(retry_after=max(1, round(self.timeout))) from None
+        return ticket
+
+    def execute(self, job: QueryJob | UpdateJob) -> tuple:
+        """Run ``job`` and wait for its reply tuple (see :mod:`policykg.graph.evaluation`).
+
+        :raises PoolBusy: the queue is full.
+        :raises QueryTimeout: the job waited or ran past the time limit (its worker was killed).
+        :raises MemoryLimitExceeded: the job grew its worker past the memory cap.
+        :raises WorkerCrashed: the worker died without answering.
+        :raises SandboxRefused: the worker could not be confined.
+        """
+        return self.submit(job).future.result()
+
+    async def run(self, job: QueryJob | UpdateJob, *,
+                  disconnected: Callable[[], Awaitable[bool]] | None = None) -> tuple | None:
+        """Like :meth:`execute` without holding a thread; ``None`` when ``disconnected()`` turned true
+        first (the job is then dropped from the queue or its worker killed)."""
+        ticket = self.submit(job)
+        waiting = asyncio.wrap_future(ticket.future)
+        while True:
+            done, _ = await asyncio.wait({waiting}, timeout=0.1)
+            if done:
+                try:
+                    return waiting.result()
+                except CancelledError:
+                    return None
+            if disconnected is not None and await disconnected():
+                ticket.cancel()
+                return None
+
+    # --- dispatching ---------------------------------------------------------------------------
+
+    def _dispatch(self) -> None:
+        worker: _Worker | None = None
+        while True:
+            ticket = self._queue.get()
+            if ticket is None or self._closed:
+                return
+            if ticket.cancelled.is_set() or not ticket.future.set_running_or_notify_cancel():
+                continue
+            waited = self._queue_seconds()
+            if time.monotonic() - ticket.enqueued > waited:
+                ticket.future.set_exception(QueryTimeout(
+                    f"実行待ちが {waited:g} 秒を超えました / no query worker became free within {waited:g} s"
+                ))
+                continue
+            try:
+                if worker is None or not worker.process.is_alive():
+                    worker = self._spawn()
+                reply = self._run(worker, ticket)
+            except BaseException as exc:  # noqa: BLE001 — every failure reaches the waiting caller
+                if not ticket.future.done():
+                    ticket.future.set_exception(exc if isinstance(exc, Exception) else WorkerCrashed())
+                worker = self._replace(worker)
+                continue
+            if reply is None:  # cancelled while running: the worker is killed, nobody waits for an answer
+                ticket.future.set_exception(CancelledError())
+                worker = self._replace(worker)
+                continue
+            ticket.future.set_result(reply)
+
+    def _replace(self, worker: _Worker | None) -> _Worker | None:
+        """Kill ``worker`` and start a loaded replacement now, before the next job is taken."""
+        if worker is not None:
+            self._retire(worker)
+        if self._closed:
+            return None
+        try:
+            fresh = self._spawn()
+            self._sync(fresh, Ticket(None), time.monotonic() + self._load_seconds())
+            return fresh
+        except Exception:  # noqa: BLE001 — the next job will try again and report the failure
+            return None
+
+    def _queue_seconds(self) -> float:
+        """How long a job may wait in the queue (it holds no thread meanwhile): at least 10 s, so a
+        replacement worker can start and load after a kill."""
+        return max(self.timeout, 10.0)
+
+    def _load_seconds(self) -> float:
+        """Time allowed to load a snapshot into a worker: the data's cost, not the query's."""
+        return max(self.timeout, 60.0)
+
+    def _run(self, worker: _Worker, ticket: Ticket) -> tuple | None:
+        if isinstance(ticket.job, UpdateJob):
+            with self._update_lock:
+                self._sync(worker, ticket, 0.0)
+                deadline = time.monotonic() + self.timeout
+                reply = self._ask(worker, ("update", ticket.job), ticket, deadline)
+                if reply is not None and reply[0] == "updated":
+                    self.store.apply_delta(reply[1], reply[2])
+                    worker.generation = self.store.generation  # its copy already holds the result
+                return reply
+        self._sync(worker, ticket, 0.0)
+        return self._ask(worker, ("query", ticket.job), ticket, time.monotonic() + self.timeout)
+
+    def _sync(self, worker: _Worker, ticket: Ticket, deadline: float) -> None:
+        generation, data = self.snapshot()
+        if worker.generation != generation:
+            deadline = max(deadline, time.monotonic() + self._load_seconds())
+            if self._ask(worker, ("load", self.store.backend, data), ticket, deadline) is None:
+                raise CancelledError()
+            worker.generation = generation
+
+    def _ask(self, worker: _Worker, message: tuple, ticket: Ticket, deadline: float) -> tuple | None:
+        try:
+            worker.conn.send(message)
+            while not worker.conn.poll(_POLL):
+                if ticket.cancelled.is_set():
+                    return None
+                if time.monotonic() > deadline:
+                    self.killed += 1
+                    raise QueryTimeout(
+                        f"問い合わせが制限時間 {self.timeout:g} 秒を超えたため中止しました / "
+                        f"the query ran longer than {self.timeout:g} s and was stopped"
+                    )
+                if _resident_bytes(worker.process.pid) > self.memory_limit_mb * 1024 * 1024:
+                    self.memory_kills += 1
+                    raise MemoryLimitExceeded(self.memory_limit_mb)
+            reply = worker.conn.recv()
+        except (EOFError, OSError) as exc:
+            raise WorkerCrashed() from exc
+        if reply == ("memory",):
+            raise MemoryLimitExceeded(self.memory_limit_mb)
+        return reply
