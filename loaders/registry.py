@@ -20,6 +20,8 @@ from policykg.namespaces import CURATED_ALIGNMENTS_GRAPH_PREFIX, graph_name
 
 DOCUMENT_SUFFIXES = (".txt", ".md")
 CSV_SUFFIXES = (".csv",)
+WORKBOOK_SUFFIXES = (".xlsx", ".xlsm")
+"""A planner's workbook (policykg.loaders.workbook); a folder of its sheets as CSV files is one too."""
 
 OBSERVATION_COLUMNS = frozenset({"indicator", "date", "value"})
 """A CSV whose header has all of these is an observation CSV (data/observations/template.csv)."""
@@ -31,7 +33,7 @@ OBSERVATIONS_GRAPH_PREFIX = "observations-"
 def accepted_kinds() -> str:
     """Human-readable list of what :func:`read_source` accepts, for error messages."""
     rdf = " ".join(sorted(RDF_FORMATS))
-    return f"documents (.txt .md), RDF ({rdf}), alignment or observation CSV (.csv)"
+    return f"documents (.txt .md), RDF ({rdf}), alignment or observation CSV (.csv), plan workbook (.xlsx or a folder of its CSV sheets)"
 
 
 def source_kind(path: Path) -> str:
@@ -41,6 +43,8 @@ def source_kind(path: Path) -> str:
     ('document', 'rdf', 'csv')
     """
     suffix = path.suffix.lower()
+    if suffix in WORKBOOK_SUFFIXES or path.is_dir():
+        return "workbook"
     if suffix in DOCUMENT_SUFFIXES:
         return "document"
     if suffix in RDF_FORMATS:
@@ -93,7 +97,14 @@ def _read_observations(path: Path, context: Graph) -> dict[URIRef, Graph]:
     return {graph_name(OBSERVATIONS_GRAPH_PREFIX + path.stem): read_observations(path, context)}
 
 
+def _read_workbook(path: Path, context: Graph) -> dict[URIRef, Graph]:
+    from policykg.loaders.workbook import read_workbook
+
+    return read_workbook(path, context=context)
+
+
 READERS: dict[str, Callable[[Path, Graph], dict[URIRef, Graph]]] = {
+    "workbook": _read_workbook,
     "document": _read_document,
     "rdf": lambda path, context: read_rdf_file(path),
     "alignments": _read_alignments,
@@ -111,7 +122,7 @@ def read_source(path: str | Path, *, context: Graph | None = None) -> dict[URIRe
     """
     path = Path(path)
     kind = source_kind(path)
-    if not path.is_file():
+    if not path.is_file() and not (kind == "workbook" and path.is_dir()):
         raise SourceError("no such file", file=str(path))
     if kind == "csv":
         kind = csv_kind(path)

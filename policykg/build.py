@@ -8,13 +8,15 @@ leaves an existing store exactly as it was.
 
 from __future__ import annotations
 
+import shutil
+import time
 from collections.abc import Callable, Iterable
 from importlib import resources
 from pathlib import Path
 
 from rdflib import Graph, URIRef
 
-from policykg.errors import SourceError
+from policykg.errors import SourceError, StoreInUse, StoreNotFound
 from policykg.graph.pipeline import load_graphs, union_after
 from policykg.graph.store import OxigraphStore, Store, open_store
 from policykg.loaders.registry import read_source, source_kind
@@ -22,6 +24,8 @@ from policykg.namespaces import ONTOLOGY_GRAPH
 
 Progress = Callable[[str], None]
 BUNDLED_DECK = "hokkaido-society5-fy2023-secretariat-deck.txt"
+READ_ONLY_ATTEMPTS = 3
+"""Tries to open a store read-only while another process may be writing it (see :func:`open_existing`)."""
 
 
 def bundled_data_dir() -> Path:
@@ -30,12 +34,19 @@ def bundled_data_dir() -> Path:
 
 
 def default_sources() -> list[Path]:
-    """The bundled deck, then every curated alignment CSV in ``data/alignments`` (sorted by name).
+    """The bundled deck, the national reference data (``data/national/*.ttl``, docs/national.md), then every
+    curated alignment CSV in ``data/alignments`` (sorted by name).
 
-    >>> [p.name for p in default_sources()][0]
-    'hokkaido-society5-fy2023-secretariat-deck.txt'
+    >>> [p.name for p in default_sources()][:2]
+    ['hokkaido-society5-fy2023-secretariat-deck.txt', 'jp-national-reference.ttl']
     """
-    return [bundled_data_dir() / "sources" / BUNDLED_DECK, *bundled_alignment_files()]
+    return [bundled_data_dir() / "sources" / BUNDLED_DECK, *bundled_national_files(), *bundled_alignment_files()]
+
+
+def bundled_national_files() -> list[Path]:
+    """The national reference data in ``data/national`` (Turtle), sorted by name."""
+    folder = bundled_data_dir() / "national"
+    return sorted(folder.glob("*.ttl")) if folder.is_dir() else []
 
 
 def bundled_alignment_files() -> list[Path]:
@@ -45,8 +56,10 @@ def bundled_alignment_files() -> list[Path]:
 
 
 def _phase(path: Path) -> int:
-    """Documents and RDF first (0), CSVs after (1): CSVs need the graph they refer to."""
-    return 1 if source_kind(path) == "csv" else 0
+    """Documents and RDF first (0), CSVs after (1): CSVs need the graph they refer to. Workbooks last (2):
+    they resolve national items, and the CSVs' labels must not meet another jurisdiction's."""
+    kind = source_kind(path)
+    return 2 if kind == "workbook" else 1 if kind == "csv" else 0
 
 
 def read_sources(
@@ -71,8 +84,11 @@ def read_sources(
     merged += ontology
     if context is not None:
         merged += context
+    documents: list[URIRef] = []
+    reference = Graph()
     for path in sorted((Path(s) for s in sources), key=_phase):
         say(f"reading {path.name}")
+        kind = source_kind(path)
         for name, graph in read_source(path, context=merged).items():
             if name in graphs:
                 raise SourceError(
@@ -81,7 +97,39 @@ def read_sources(
                 )
             graphs[name], origin[name] = graph, str(path)
             merged += graph
+            if kind == "document":
+                documents.append(name)
+            elif kind == "rdf":
+                reference += graph
+    for name in documents:
+        graphs[name] = drop_restated(graphs[name], reference)
     return graphs
+
+
+def drop_restated(graph: Graph, reference: Graph) -> Graph:
+    """``graph`` without the triples ``reference`` already states.
+
+    A document that quotes the national plans restates facts the national reference data
+    (``data/national``) holds; kept twice, every triple would come back twice from the union default
+    graph and multiply the rows of every query that joins them. The reference states them; the
+    document keeps only what it adds (its own entities, its quotations' source locations).
+
+    >>> from rdflib import Literal, URIRef
+    >>> a, b = (URIRef("http://x/a"), URIRef("http://x/p"), Literal(1)), (URIRef("http://x/b"), URIRef("http://x/p"), Literal(2))
+    >>> doc, ref = Graph(), Graph()
+    >>> _ = doc.add(a).add(b); _ = ref.add(a)
+    >>> sorted(t[0] for t in drop_restated(doc, ref))
+    [rdflib.term.URIRef('http://x/b')]
+    """
+    if not len(reference):
+        return graph
+    kept = Graph()
+    for prefix, namespace in graph.namespaces():
+        kept.bind(prefix, namespace, override=True)
+    for triple in graph:
+        if triple not in reference:
+            kept.add(triple)
+    return kept
 
 
 def build_store(
@@ -101,30 +149,91 @@ def build_store(
     :raises SourceError: a source cannot be read; nothing is written.
     :raises ValidationFailed: SHACL violations; nothing is written.
     :raises ValueError: an unknown backend, or ``store_dir`` with the memory-only rdflib backend.
+    :raises StoreInUse: ``store_dir`` is held open for writing by another process.
     """
-    target = store if store is not None else open_store(store_dir, backend=backend)
-    existing = union_after(target, {}) if len(target) else None
-    graphs = read_sources(default_sources() if sources is None else sources, context=existing, progress=progress)
-    load_graphs(target, graphs, validate=validate, progress=progress)
+    created = store is None and store_dir is not None and not Path(store_dir).exists()
+    try:
+        target = store if store is not None else open_store(store_dir, backend=backend)
+    except OSError as exc:
+        if store_dir is not None and "lock" in str(exc).lower():
+            raise StoreInUse(str(store_dir)) from None
+        raise
+    try:
+        existing = union_after(target, {}) if len(target) else None
+        graphs = read_sources(default_sources() if sources is None else sources, context=existing, progress=progress)
+        load_graphs(target, graphs, validate=validate, progress=progress)
+    except BaseException:
+        if created:  # a refused build leaves no half-made store directory behind
+            del target
+            shutil.rmtree(store_dir, ignore_errors=True)
+        raise
     if isinstance(target, OxigraphStore):
         target.flush()
     return target
 
 
-def open_or_build(store_dir: str | Path | None, *, backend: str = "oxigraph") -> Store:
-    """Open the store at ``store_dir`` read-write if it holds data; else build the bundled graph there (or in memory).
+def open_existing(store_dir: str | Path, *, backend: str = "oxigraph", read_only: bool = False) -> Store:
+    """Open the on-disk store at ``store_dir``; never creates one (only :func:`build_store` does).
 
-    :raises ValueError: ``store_dir`` with the rdflib backend (memory only).
+    ``read_only`` opens it as a reader, which works while another process (a running server) holds
+    it for writing. Oxigraph calls reading while another process writes undefined: the reader sees
+    the store as it was when opened, and an open that meets a compaction is tried again.
+
+    :raises StoreNotFound: the path does not exist, is not a directory, is empty or holds no Oxigraph store.
+    :raises StoreInUse: opening for writing while another process holds the store.
+    :raises ValueError: the rdflib backend (memory only) or an unknown backend.
+    """
+    path = Path(store_dir)
+    if backend != "oxigraph":
+        return open_store(path, backend=backend)  # raises the ValueError that explains the choice
+    if not path.exists():
+        raise StoreNotFound(str(path))
+    if not path.is_dir():
+        raise StoreNotFound(str(path), "ディレクトリではありません", "is not a directory")
+    if not any(path.iterdir()):
+        raise StoreNotFound(str(path), "空です", "is empty")
+    if not (path / "CURRENT").is_file():  # every RocksDB database (Oxigraph's on-disk format) has one
+        raise StoreNotFound(str(path), "Oxigraph のストアではありません", "holds no Oxigraph store")
+    attempt = 1
+    while True:
+        try:
+            return open_store(path, backend=backend, read_only=read_only)
+        except (OSError, RuntimeError) as exc:
+            text = str(exc).lower()
+            if "lock" in text and not read_only:
+                raise StoreInUse(str(path)) from None
+            # A reader that opens while the writer compacts can find a file already gone (RocksDB's
+            # read-only mode is a snapshot of the file list): open again on the newer list.
+            if not (read_only and ("corruption" in text or "no such file" in text)) or attempt == READ_ONLY_ATTEMPTS:
+                raise
+        time.sleep(0.05 * attempt)
+        attempt += 1
+
+
+def open_or_build(store_dir: str | Path | None, *, backend: str = "oxigraph") -> Store:
+    """The bundled graph built in memory (``store_dir`` unset), else the existing store at ``store_dir``, read-write.
+
+    :raises StoreNotFound: / :raises StoreInUse: / :raises ValueError: see :func:`open_existing`.
     """
     if store_dir is None:
         return build_store(backend=backend)
-    store = open_store(store_dir, backend=backend)
-    if len(store) == 0:
-        build_store(store=store)
-    return store
+    return open_existing(store_dir, backend=backend)
+
+
+def memory_copy(store: Store) -> Store:
+    """An in-memory Oxigraph copy of every quad of ``store``: work on it and the original stays as it was."""
+    copy = OxigraphStore()
+    if isinstance(store, OxigraphStore):
+        copy.engine.extend(store.engine.quads_for_pattern(None, None, None, None))
+    else:
+        graphs: dict[URIRef, Graph] = {}
+        for s, p, o, g in store.quads():
+            graphs.setdefault(g, Graph()).add((s, p, o))
+        copy.replace_graphs(graphs)
+    return copy
 
 
 __all__ = [
     "default_sources", "bundled_data_dir", "bundled_alignment_files", "read_sources", "build_store", "open_or_build",
-    "BUNDLED_DECK",
+    "open_existing", "memory_copy", "BUNDLED_DECK",
 ]

@@ -15,7 +15,7 @@ from rdflib import Literal, URIRef
 from rdflib.namespace import XSD
 
 from policykg.build import BUNDLED_DECK, build_store, default_sources, open_or_build, read_sources
-from policykg.errors import QueryError, QueryNotFound, SourceError
+from policykg.errors import QueryError, QueryNotFound, SourceError, StoreNotFound
 from policykg.graph.queries import (
     QueryParam, bind_params, list_queries, load_query, parse_query_file, query_names, to_term,
 )
@@ -35,7 +35,8 @@ DECK_GRAPH = graph_name(Path(BUNDLED_DECK).stem)
 def test_default_sources_are_the_deck_then_every_alignment_csv():
     sources = default_sources()
     assert sources[0].name == BUNDLED_DECK and sources[0].is_file()
-    assert [p.name for p in sources[1:]] == sorted(p.name for p in (ROOT / "data" / "alignments").glob("*.csv"))
+    national = sorted(p.name for p in (ROOT / "data" / "national").glob("*.ttl"))  # docs/national.md
+    assert [p.name for p in sources[1:]] == national + sorted(p.name for p in (ROOT / "data" / "alignments").glob("*.csv"))
 
 
 @pytest.mark.parametrize(
@@ -47,7 +48,7 @@ def test_source_kind_by_extension(name, kind):
     assert source_kind(Path(name)) == kind
 
 
-@pytest.mark.parametrize("name", ["slides.pptx", "table.xlsx", "README"])
+@pytest.mark.parametrize("name", ["slides.pptx", "table.xls", "README"])
 def test_unknown_kind_lists_what_is_accepted(name):
     with pytest.raises(SourceError, match=r"accepted: documents \(\.txt \.md\), RDF \(.*\.trig.*\), alignment or observation CSV") as info:
         source_kind(Path(name))
@@ -143,14 +144,25 @@ def test_both_backends_build_the_same_graph():
     assert ground(ox) == ground(rd)
 
 
-def test_open_or_build_builds_once_then_reopens(tmp_path):
-    first = open_or_build(tmp_path / "store")
+def test_open_or_build_opens_a_built_store_and_never_creates_one(tmp_path):
+    """Issue 9, item 7: only build_store creates a store; a missing path is an error and stays missing."""
+    with pytest.raises(StoreNotFound, match="does not exist"):
+        open_or_build(tmp_path / "store")
+    assert not (tmp_path / "store").exists()
+    first = build_store(store_dir=tmp_path / "store", validate=False)
     size = len(first)
-    assert size > 1000 and first.generation == 1
     del first
     gc.collect()
     again = open_or_build(tmp_path / "store")
     assert len(again) == size and again.generation == 0  # opened, not rebuilt
+
+
+def test_refused_build_leaves_no_new_store_directory(tmp_path):
+    bad = tmp_path / "bad.ttl"
+    bad.write_text("<urn:a> <urn:b> .\n", encoding="utf-8")
+    with pytest.raises(SourceError):
+        build_store([bad], store_dir=tmp_path / "new-store")
+    assert not (tmp_path / "new-store").exists()
 
 
 def test_open_or_build_in_memory():

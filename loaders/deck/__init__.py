@@ -133,8 +133,10 @@ def parse_deck(text: str, *, file_name: str) -> Graph:
     em = Emitter(graph, deck, entity_iri("source", stem))
     _source(em, deck, file_name, text)
     key = jur["key"]
-    plan = em.entity(entity_iri(key, "plan"), (PK.LocalPlan, PK.PolicyDocument, SKOS.ConceptScheme), plan_name, plan_line)
+    plan = em.entity(entity_iri(key, "plan", f"{key}-plan"), (PK.LocalPlan, PK.PolicyDocument, SKOS.ConceptScheme), plan_name, plan_line)
     em.add(plan, PK.jurisdiction, Literal(jur["name"], lang="ja"))
+    if jur.get("code"):
+        em.add(plan, PK.localGovernmentCode, Literal(jur["code"]))
     _vision(em, deck, jur["name"])
     em.add(plan, PK.realizes, SOCIETY5)
     emit_local(em, local, key, plan, jur.get("area_en", {}))

@@ -19,6 +19,7 @@ from policykg.errors import SourceError
 from policykg.ids import digest, entity_iri, normalize_label
 from policykg.loaders.deck.cells import clean_label, strip_markup, tidy
 from policykg.loaders.deck.emit import Emitter, end_date, quantity, unit_iri
+from policykg.loaders.deck.national_reference import bundled_reference, kpi_iri, target_time_iri
 from policykg.loaders.deck.segment import Deck, Slide, heading_of
 from policykg.loaders.values import TimeValue, ValueFormatError, parse_quantity, parse_time
 from policykg.namespaces import PK, RDF, SKOS
@@ -200,6 +201,7 @@ def emit_plans(em: Emitter, plans: NationalPlans, society5: URIRef, file: str) -
     """Plans with laws, agencies, dates, editions, period, KPI and plan-to-plan relations."""
     agency_en = plans.registry.get("agency_en", {})
     law_en = plans.registry.get("law_en", {})
+    ref = bundled_reference()
     for plan in plans.plans.values():
         classes = (PK.Guideline,) if plan.kind == "Guideline" else (PK.NationalPlan,)
         p = em.entity(plan.iri, (*classes, PK.PolicyDocument, SKOS.ConceptScheme), plan.name, plan.line, en=plan.en)
@@ -209,11 +211,12 @@ def emit_plans(em: Emitter, plans: NationalPlans, society5: URIRef, file: str) -
         for alias in plan.aliases:
             em.alt_label(p, alias)
         for law, no in plan.laws:
-            iri = em.entity(entity_iri("jp", "law", f"law-{digest(law)}"), (PK.Law,), law, no, en=law_en.get(law))
+            law_iri = ref.law(law) or entity_iri("jp", "law", f"law-{digest(law)}")
+            iri = _mention(em, ref, law_iri, (PK.Law,), law, no, en=law_en.get(law))
             em.add(p, PK.legalBasis, iri)
         for agency, no in plan.agencies:
-            iri = em.entity(entity_iri("jp", "agency", f"ag-{digest(agency)}"), (PK.Agency,), agency, no,
-                            en=agency_en.get(agency))
+            agency_iri = ref.agency(agency) or entity_iri("jp", "agency", f"ag-{digest(agency)}")
+            iri = _mention(em, ref, agency_iri, (PK.Agency,), agency, no, en=agency_en.get(agency))
             em.add(p, PK.responsibleAgency, iri)
         if plan.decided:
             value, kind, no = plan.decided
@@ -240,8 +243,9 @@ def emit_plans(em: Emitter, plans: NationalPlans, society5: URIRef, file: str) -
 
 
 def _emit_kpi(em: Emitter, plan: Plan, label: str, line: int, targets: list[tuple[TimeValue, str, int]], file: str) -> None:
-    d = digest(label)
-    iri = em.entity(entity_iri("jp", plan.key, f"kpi-{d}"), (PK.NumericIndicator, PK.Indicator), label, line, scheme=plan.iri)
+    ref = bundled_reference()
+    iri = _mention(em, ref, ref.kpi(plan.key, label) or kpi_iri(plan.key, label), (PK.NumericIndicator, PK.Indicator),
+                   label, line, scheme=plan.iri)
     em.add(iri, PK.indicatorOf, plan.iri)
     em.add(iri, PK.desiredDirection, PK.HigherIsBetter)
     for k, (when, value_text, no) in enumerate(targets, start=1):
@@ -251,18 +255,37 @@ def _emit_kpi(em: Emitter, plan: Plan, label: str, line: int, targets: list[tupl
             raise SourceError(str(exc), file, no, "KPI") from exc
         if q.value is None:
             raise SourceError(f"KPI target is not a number: {value_text!r}", file, no, "KPI")
-        t = entity_iri("jp", plan.key, f"kpi-{d}-target-{k}")
+        t = URIRef(f"{iri}-target-{k}")
         em.add(iri, PK.hasTarget, t)
         em.add(t, RDF.type, PK.Target)
         em.add(t, PK.targetOf, iri)
         quantity(em, t, q)
         em.add(t, PK.comparator, PK[q.comparator or "AtLeast"])
-        em.add(t, PK.targetTime, em.time(when))
+        em.add(t, PK.targetTime, _target_time(em, target_time_iri(iri, k), when))
         em.add(t, PK.dueDate, end_date(when))
         em.locate(t, no)
         if k == 1:
             em.add(iri, PK.unit, unit_iri(q.unit))
             em.add(iri, PK.unitText, Literal(q.unit_text))
+
+
+def _mention(em: Emitter, ref, iri: URIRef, classes: tuple[URIRef, ...], label: str, line: int, **kw) -> URIRef:
+    """An entity the deck mentions; if the national reference data names it differently, its label wins
+    and the deck's wording becomes an altLabel (one ja prefLabel per entity)."""
+    known = ref.pref_label(iri)
+    em.entity(iri, classes, known or label, line, **kw)
+    if known is not None:
+        em.alt_label(iri, label)
+    return iri
+
+
+def _target_time(em: Emitter, node: URIRef, when: TimeValue) -> URIRef:
+    """A KPI target's time as an IRI node (national_reference.target_time_iri): the same node as the reference's."""
+    blank = em.time(when)
+    for p, o in list(em.graph.predicate_objects(blank)):
+        em.add(node, p, o)
+    em.graph.remove((blank, None, None))
+    return node
 
 
 __all__ = ["Plan", "NationalPlans", "discover", "slide_plan", "read_facts", "emit_plans"]

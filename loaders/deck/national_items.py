@@ -16,10 +16,11 @@ from dataclasses import dataclass
 
 from rdflib import Literal, URIRef
 
-from policykg.ids import digest, entity_iri, normalize_label
+from policykg.ids import normalize_label
 from policykg.loaders.deck.emit import Emitter
 from policykg.loaders.deck.match import best_match, segment_labels
 from policykg.loaders.deck.national import NationalPlans, Plan, discover, read_facts, slide_plan
+from policykg.loaders.deck.national_reference import bundled_reference, item_iri
 from policykg.loaders.deck.outline import Node, outline
 from policykg.loaders.deck.segment import Deck, Slide, heading_of
 from policykg.namespaces import DCTERMS, PK, SKOS, XSD
@@ -109,7 +110,8 @@ def build_items(plan: Plan, root: Node) -> list[Item]:
 
 
 def _item(plan: Plan, node: Node, cls: URIRef, parent_label: str, children: list[Item]) -> Item:
-    iri = entity_iri("jp", plan.key, f"n-{digest(parent_label, node.label)}")
+    """The item's IRI is the national reference data's when it names the item (plan + label), else minted alike."""
+    iri = bundled_reference().item(plan.key, node.label) or item_iri(plan.key, parent_label, node.label)
     return Item(iri, node.label, cls, plan, node, children)
 
 
@@ -134,7 +136,10 @@ def emit_items(em: Emitter, items: list[Item], parent: URIRef | None = None) -> 
         if parent is None:
             k = counters[item.plan.key] = counters.get(item.plan.key, 0) + 1
         plan = item.plan.iri
-        iri = em.entity(item.iri, (item.cls, PK.NationalItem, SKOS.Concept), item.label, item.node.line, scheme=plan)
+        known = bundled_reference().pref_label(item.iri)
+        iri = em.entity(item.iri, (item.cls, PK.NationalItem, SKOS.Concept), known or item.label, item.node.line, scheme=plan)
+        if known is not None:
+            em.alt_label(iri, item.label)
         em.add(iri, PK.inPlan, plan)
         if parent is None:
             em.add(iri, SKOS.topConceptOf, plan)

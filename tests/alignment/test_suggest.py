@@ -33,11 +33,15 @@ def test_obvious_wording_matches_rank_first(fusion_top5):
     assert top["中小企業へのICTの導入、DXの推進"] == "中小・中堅企業DX"
 
 
-def test_reproducible_and_blind_to_curated_links(hokkaido_store, deck_store, fusion_top5):
+def test_reproducible_and_blind_to_curated_links(hokkaido_store, fusion_top5):
     """Same input → same output; removing every alignment changes nothing (no leakage)."""
+    from policykg.build import build_store, bundled_national_files
+    from project_paths import SOURCE_DECK
+
+    unaligned = build_store([SOURCE_DECK, *bundled_national_files()])  # the bundled sources less the alignment CSVs
     assert suggest(hokkaido_store, top=5) == fusion_top5
-    assert gold_links(deck_store) == {}
-    assert suggest(deck_store, top=5) == fusion_top5
+    assert gold_links(unaligned) == {}
+    assert suggest(unaligned, top=5) == fusion_top5
 
 
 def test_evaluation_reports_every_method_reproducibly(hokkaido_store):
@@ -50,8 +54,9 @@ def test_evaluation_reports_every_method_reproducibly(hokkaido_store):
     for m in first["methods"].values():
         assert 0.0 <= m["precision@1"] <= m["mrr"] <= 1.0
         assert m["recall@3"] <= m["recall@5"]
-    # measured 0.7387 (see docs/alignment.md); a drop below 0.7 is a regression
-    assert fusion["recall@5"] >= 0.7
+    # measured 0.6577 over every national item, 0.7523 over the items the curators judged (docs/alignment.md:
+    # the 13 items of the national reference data are not in the gold yet); a drop below 0.65 is a regression
+    assert fusion["recall@5"] >= 0.65
 
 
 def test_metrics_by_hand():
@@ -106,12 +111,12 @@ def test_recorded_suggestions_are_inferred_and_only_shown_on_request(store_copy)
 
 # --- issue 3: evaluation figures and metric arithmetic ------------------------------------------
 
-SHIPPED = {  # docs/alignment.md, "Evaluation": the bundled graph, 37 measures with 55 gold links
-    "sudachi": (0.5135, 0.6622, 0.7387, 0.6394),
-    "ngram": (0.4595, 0.4955, 0.5946, 0.5573),
-    "bm25-sudachi": (0.4054, 0.5676, 0.6261, 0.5636),
-    "bm25-ngram": (0.5135, 0.4955, 0.5676, 0.5873),
-    "fusion": (0.5135, 0.6486, 0.7387, 0.6335),
+SHIPPED = {  # docs/alignment.md, "Evaluation": the bundled graph (deck + national reference data), 37 measures / 55 gold links
+    "sudachi": (0.3784, 0.6126, 0.6847, 0.5655),
+    "ngram": (0.3243, 0.4955, 0.5811, 0.4928),
+    "bm25-sudachi": (0.3514, 0.5315, 0.5631, 0.5225),
+    "bm25-ngram": (0.4054, 0.4955, 0.5405, 0.5225),
+    "fusion": (0.3784, 0.5991, 0.6577, 0.5548),
 }
 
 

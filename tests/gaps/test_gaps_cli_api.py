@@ -54,7 +54,7 @@ def test_document_shape(cli_doc):
     for item in cli_doc["indicators_past_target_without_observation"]:
         assert len(item["target_date"]) == 10
     statuses = cli_doc["indicator_status"]
-    assert len(statuses) == 22  # 21 numeric rows in the 参考資料 tables + the デジ田 KPI
+    assert len(statuses) == 28  # 21 numeric rows in the 参考資料 tables + 7 デジ田 KPIs (data/national)
     for row in statuses:
         assert row["status"] in {s.value for s in Status}
         assert set(row) >= {"iri", "label", "status", "baseline", "target", "latest"}
@@ -67,10 +67,11 @@ def test_document_shape(cli_doc):
 
 def test_without_observations_every_due_indicator_has_no_data(cli_doc):
     counts = cli_doc["status_counts"]
-    # due before 2026-12-03 and never observed: 20 local indicators; 温室効果ガス (FY2030) and the
-    # デジ田 KPI (next target FY2027) are not due yet
-    assert counts["target_passed_no_data"] == 20 and counts["no_data"] == 2
-    assert sum(counts.values()) == 22
+    # due before 2026-12-03 and never observed: 20 local indicators + 2 デジ田 KPIs whose only target was FY2025
+    # (1人1台端末, 物流DX; data/national); 温室効果ガス (FY2030) and 5 デジ田 KPIs (next target FY2026 or later)
+    # are not due yet
+    assert counts["target_passed_no_data"] == 22 and counts["no_data"] == 6
+    assert sum(counts.values()) == 28
 
 
 @pytest.mark.parametrize("value", ["2026-13-01", "yesterday", "2025-02-30"])
@@ -96,10 +97,13 @@ def test_cli_bad_observation_file_exits_2_naming_the_row():
 
 def test_cli_with_synthetic_observations_recorded(tmp_path):
     store_dir = tmp_path / "store"
-    result = CliRunner().invoke(cli_app, ["gaps", "--json", "--record", "--store", str(store_dir), "--as-of", "2024-06-01",
-                                          "--observations", str(DATA / "synthetic-good.csv")])
+    built = CliRunner().invoke(cli_app, ["build", "--store", str(store_dir), "--no-validate"])
+    assert built.exit_code == 0, built.output
+    result = CliRunner().invoke(cli_app, ["gaps", "--json", "--record", "--save", "--store", str(store_dir),
+                                          "--as-of", "2024-06-01", "--observations", str(DATA / "synthetic-good.csv")])
     assert result.exit_code == 0, result.output
-    rows = {r["label"]: r for r in json.loads(result.stdout)["indicator_status"]}
+    statuses = json.loads(result.stdout)["indicator_status"]
+    rows = {r["label"]: r for r in statuses}
     # worked by hand (CAGR): 24→30 in 3 y vs 24→36 in 6 y: R = 7.72% / 6.99% = 1.10
     assert rows["自動運転実証試験件数"]["status"] == "on_track"
     assert rows["自動運転実証試験件数"]["ratio"] == pytest.approx(1.104, rel=0.01)
@@ -116,7 +120,8 @@ def test_cli_with_synthetic_observations_recorded(tmp_path):
     from policykg.graph.store import open_store
 
     recorded = run_select(open_store(store_dir, read_only=True), "indicator-status")
-    assert len(recorded) == 22
+    # one record per assessed indicator: the deck's indicators and the デジ田 KPIs of data/national
+    assert len(recorded) == len(statuses) == 28
     assert all(r["recorded"] == r["derived"] for r in recorded), [r for r in recorded if r["recorded"] != r["derived"]]
     # the three synthetic series, the not-yet-due ones, and those due before 2024-06-01 (FY2022 targets)
     assert {str(r["recorded"]).rsplit("Status", 1)[-1] for r in recorded} == {

@@ -57,6 +57,11 @@ DUE_BY_2026_12_03 = {
     "道内光ファイバ世帯整備率": "2026-03-31",
     "道内IT企業従業員数の増加": "2026-03-31",
     "デジタル実装に取り組む地方公共団体": "2025-03-31",
+    # national reference data (data/national, docs/national.md): デジ田 KPIs with a target date passed
+    "5Gの人口カバー率": "2026-03-31",
+    "サテライトオフィス等を設置した地方公共団体": "2025-03-31",
+    "1人1台端末を授業でほぼ毎日活用している学校の割合": "2026-03-31",
+    "物流業務の自動化・機械化やデジタル化により、物流DXを実現している物流事業者の割合": "2026-03-31",
 }
 
 
@@ -67,12 +72,15 @@ def test_directions_without_numeric_indicator(hokkaido_store):
 
 
 def test_indicators_without_baseline(hokkaido_store):
-    # 「—」 in the 基準値 column (3 行政), and the デジ田 KPI, which states targets only
+    # 「—」 in the 基準値 column (3 行政), and the デジ田 KPIs, which state targets only (7 with data/national)
     rows = run_select(hokkaido_store, "indicators-without-baseline")
-    assert set(labels(rows)) == {
+    assert set(labels(rows)) == {normalize_label(x) for x in (
         "標準仕様が策定された業務における当該標準仕様に適合した情報システムを利用する道内自治体の割合",
-        "デジタル実装に取り組む地方公共団体",
-    }
+        "デジタル実装に取り組む地方公共団体", "光ファイバーの世帯カバー率", "5Gの人口カバー率",
+        "サテライトオフィス等を設置した地方公共団体", "1人1台端末を授業でほぼ毎日活用している学校の割合",
+        "物流業務の自動化・機械化やデジタル化により、物流DXを実現している物流事業者の割合",
+        "デジタル推進人材の育成数（2022年度からの累計）",
+    )}
 
 
 def test_indicators_without_target(hokkaido_store):

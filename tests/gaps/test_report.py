@@ -108,7 +108,7 @@ def test_workbook_reads_back(tmp_path, hokkaido_doc, lang):
     coverage = list(wb[names[0]].iter_rows(values_only=True))
     assert len(coverage) == 1 + 7 and len(coverage[0]) == 1 + 5   # header + 7 pillars, label + 5 areas
     indicators = list(wb[names[1]].iter_rows(values_only=True))
-    assert len(indicators) == 1 + 22
+    assert len(indicators) == 1 + 22 + 6   # 21 local numeric + 7 national KPIs (data/national, docs/national.md)
     for key, name in zip(GAP_LISTS, names[2:]):
         rows = list(wb[name].iter_rows(values_only=True))
         assert len(rows) == 1 + len(hokkaido_doc[key])

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from rdflib import Literal
+from rdflib import Graph, Literal
 
 from policykg.namespaces import graph_name, sparql_prefixes
 
@@ -11,10 +11,23 @@ from project_paths import DECK_FILE
 
 
 def test_store_holds_the_deck_graph(hokkaido_store, deck_graph) -> None:
+    """The deck's graph holds what the deck states, less what the national reference data already states
+    (policykg.build.drop_restated): every triple is in the store once."""
+    from policykg.build import drop_restated
+
     g = graph_name(DECK_FILE.removesuffix(".txt"))
     assert g in hokkaido_store.graph_names()
+    reference = graph_name("jp-national-reference")
+    ref = hokkaido_store.query("SELECT ?s ?p ?o WHERE { GRAPH ?g { ?s ?p ?o } }", bindings={"g": reference})
+    ref_graph = Graph()
+    for row in ref.rows:
+        ref_graph.add((row["s"], row["p"], row["o"]))
     result = hokkaido_store.query("SELECT ?s ?p ?o WHERE { GRAPH ?g { ?s ?p ?o } }", bindings={"g": g})
-    assert len(result.rows) == len(deck_graph)
+    expected = drop_restated(deck_graph, ref_graph)
+    assert 0 < len(expected) < len(deck_graph), "the deck restates some national facts, and adds its own"
+    assert len(result.rows) == len(expected)
+    twice = hokkaido_store.query("ASK { GRAPH ?a { ?s ?p ?o } GRAPH ?b { ?s ?p ?o } FILTER(?a != ?b) }")
+    assert twice.value is False
 
 
 def test_store_answers_from_the_deck(hokkaido_store) -> None:

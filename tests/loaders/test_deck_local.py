@@ -9,7 +9,7 @@ from policykg.ids import digest, entity_iri
 from policykg.namespaces import PK
 
 SRC = entity_iri("source", "hokkaido-society5-fy2023-secretariat-deck")
-PLAN = entity_iri("hokkaido", "plan")
+PLAN = entity_iri("hokkaido", "plan", "hokkaido-plan")
 
 
 @pytest.mark.parametrize(("cls", "count"), [

@@ -32,7 +32,7 @@ def test_structure(mini) -> None:
                           "RoadmapRow", "NationalPlan")}
     assert counts == {"PolicyArea": 2, "PolicyDirection": 3, "Measure": 4, "NumericIndicator": 3,
                       "QualitativeIndicator": 1, "RoadmapRow": 3, "NationalPlan": 0}
-    assert run_query(mini, "SELECT ?j WHERE { ?p a pk:LocalPlan ; pk:jurisdiction ?j }", p=entity_iri(KEY, "plan")) == [
+    assert run_query(mini, "SELECT ?j WHERE { ?p a pk:LocalPlan ; pk:jurisdiction ?j }", p=entity_iri(KEY, "plan", f"{KEY}-plan")) == [
         ("架空市DX推進計画",)]
 
 
@@ -70,6 +70,6 @@ def test_roadmap_segmentation(mini) -> None:
 def test_slides_without_printed_numbers(mini) -> None:
     iri = entity_iri(KEY, "measure", f"m-{digest('観光アプリの開発')}")
     assert run_query(mini, "SELECT ?s WHERE { ?m pk:sourceLocation/pk:slide ?s }", m=iri) == [(4,)]
-    plan = run_query(mini, "SELECT ?s WHERE { ?p pk:sourceLocation/pk:slide ?s }", p=entity_iri(KEY, "plan"))
+    plan = run_query(mini, "SELECT ?s WHERE { ?p pk:sourceLocation/pk:slide ?s }", p=entity_iri(KEY, "plan", f"{KEY}-plan"))
     assert plan == [(5,)]
     assert run_query(mini, "SELECT ?l WHERE { ?a skos:prefLabel ?l }", a=entity_iri(KEY, "area", f"{KEY}-area-2")) == [("しごと",)]

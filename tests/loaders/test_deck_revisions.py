@@ -103,7 +103,7 @@ def test_unknown_jurisdiction_still_loads(deck_text) -> None:
     text = edit_line(text, 511, "北海道Society5.0推進計画", "青森県DX推進計画 資料")
     g = parse_deck(text, file_name=NAME)
     key = "loc-" + digest("青森県DX推進計画")
-    rows = run_query(g, "SELECT ?j WHERE { ?p a pk:LocalPlan ; pk:jurisdiction ?j }", p=entity_iri(key, "plan"))
+    rows = run_query(g, "SELECT ?j WHERE { ?p a pk:LocalPlan ; pk:jurisdiction ?j }", p=entity_iri(key, "plan", f"{key}-plan"))
     assert rows == [("青森県DX推進計画",)]
     area = entity_iri(key, "area", f"{key}-area-1")
     assert run_query(g, "SELECT ?l WHERE { ?a skos:prefLabel ?l }", a=area) == [("暮らし",)]

@@ -1,0 +1,89 @@
+"""The triples a workbook row produces, shaped exactly like the deck loader's (docs/model.md).
+
+Provenance differs by design: an entity is ``prov:wasDerivedFrom`` the workbook and each row it
+comes from is a ``pk:sourceLocation`` with the sheet title as ``pk:section`` and the row as ``pk:line``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from rdflib import BNode, Graph, Literal, URIRef
+
+from policykg.ids import normalize_label
+from policykg.loaders.deck.emit import decimal, end_date, time_node, unit_iri
+from policykg.loaders.values import Quantity, TimeValue
+from policykg.namespaces import DCTERMS, PK, PREFIXES, PROV, QUDT, RDF, RDFS, SKOS
+
+
+@dataclass
+class RowEmitter:
+    """Writes one workbook's triples into ``graph``; ``doc`` is the workbook's pk:SourceDocument."""
+
+    doc: URIRef
+    graph: Graph = field(default_factory=lambda: Graph(store="SimpleMemory"))
+    """A triple store without contexts: a quarter faster to fill than rdflib's default (the benchmark's 200k triples)."""
+
+    def __post_init__(self) -> None:
+        for prefix, iri in PREFIXES.items():
+            self.graph.bind(prefix, iri)
+
+    def add(self, s, p, o) -> None:
+        self.graph.add((s, p, o))
+
+    def entity(self, iri: URIRef, classes: tuple[URIRef, ...], label: str, sheet: str, row: int, *,
+               scheme: URIRef | None = None, en: str = "") -> URIRef:
+        for cls in classes:
+            self.add(iri, RDF.type, cls)
+        self.add(iri, SKOS.prefLabel, Literal(label, lang="ja"))
+        self.add(iri, RDFS.label, Literal(label, lang="ja"))
+        if en:
+            self.add(iri, SKOS.prefLabel, Literal(en, lang="en"))
+            self.add(iri, RDFS.label, Literal(en, lang="en"))
+        if scheme is not None:
+            self.add(iri, SKOS.inScheme, scheme)
+        self.derived(iri, sheet, row)
+        return iri
+
+    def derived(self, iri: URIRef, sheet: str, row: int) -> None:
+        """``prov:wasDerivedFrom`` the workbook and a source location (sheet, row)."""
+        self.add(iri, PROV.wasDerivedFrom, self.doc)
+        loc = BNode()
+        self.add(iri, PK.sourceLocation, loc)
+        self.add(loc, RDF.type, PK.SourceLocation)
+        self.add(loc, PK.document, self.doc)
+        self.add(loc, PK.section, Literal(sheet))
+        self.add(loc, PK.line, Literal(row))
+
+    def alt_labels(self, iri: URIRef, labels: list[str]) -> None:
+        have = {normalize_label(str(o)) for p in (SKOS.prefLabel, SKOS.altLabel) for o in self.graph.objects(iri, p)}
+        for label in labels:
+            if normalize_label(label) not in have:
+                self.add(iri, SKOS.altLabel, Literal(label, lang="ja"))
+                have.add(normalize_label(label))
+
+    def text(self, iri: URIRef, prop: URIRef, value: str, lang: str | None = "ja") -> None:
+        if value:
+            self.add(iri, prop, Literal(value, lang=lang))
+
+    def time(self, value: TimeValue):
+        return time_node(self.graph, value)
+
+    def quantity(self, node: URIRef, q: Quantity) -> None:
+        if q.value is not None:
+            self.add(node, QUDT.numericValue, decimal(q.value))
+            self.add(node, QUDT.unit, unit_iri(q.unit))
+            self.add(node, PK.unitText, Literal(q.unit_text))
+        self.add(node, PK.valueText, Literal(q.text))
+        for note in q.notes:
+            self.add(node, PK.note, Literal(note, lang="ja"))
+
+    def source_document(self, file_name: str, sha256: str, title: str) -> None:
+        self.add(self.doc, RDF.type, PK.SourceDocument)
+        self.add(self.doc, RDF.type, PROV.Entity)
+        self.add(self.doc, PK.fileName, Literal(file_name))
+        self.add(self.doc, PK.sha256, Literal(sha256))
+        self.add(self.doc, DCTERMS.title, Literal(title, lang="ja"))
+
+
+__all__ = ["RowEmitter", "end_date", "unit_iri"]

@@ -1,0 +1,48 @@
+"""Fixtures for the workbook tests: the bundled graph as context, the template, and a small fictional
+city (its rows and the template filler live in tests/workbook_support.py)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from rdflib import Graph
+
+from workbook_support import CITY_ROWS, fill_template
+
+
+
+@pytest.fixture(scope="session")
+def bundled_context() -> Graph:
+    """The bundled sources (deck, national reference data, curated alignments) merged into one graph."""
+    from policykg.build import default_sources, read_sources
+
+    merged = Graph()
+    for graph in read_sources(default_sources()).values():
+        merged += graph
+    return merged
+
+
+@pytest.fixture(scope="session")
+def national_labels(bundled_context: Graph) -> list[str]:
+    from policykg.loaders.workbook.template import national_item_labels
+
+    return national_item_labels(bundled_context)
+
+
+@pytest.fixture(scope="session")
+def template_file(tmp_path_factory, national_labels) -> Path:
+    from policykg.loaders.workbook.template import write_template
+
+    return write_template(tmp_path_factory.mktemp("template") / "plan.xlsx", national=national_labels)
+
+
+
+
+@pytest.fixture()
+def city_workbook(tmp_path, template_file) -> Callable[..., Path]:
+    """``city_workbook(**changes)``: the city's workbook, with ``changes[sheet key]`` replacing that sheet's rows."""
+    def make(name: str = "test-city.xlsx", **changes: list[dict[str, object]]) -> Path:
+        return fill_template(template_file, tmp_path / name, {**CITY_ROWS, **changes})
+    return make
