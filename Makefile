@@ -17,3 +17,5 @@ bench:
 	.venv/bin/python benchmarks/load_bench.py
 	.venv/bin/python benchmarks/viz_bench.py
 	.venv/bin/python benchmarks/gaps_bench.py
+	.venv/bin/python benchmarks/flood_bench.py
+	.venv/bin/python benchmarks/workbook_bench.py

@@ -9,8 +9,14 @@ from fastapi import FastAPI
 
 from policykg import __version__
 from policykg.api.errors import install_error_handlers
-from policykg.api.middleware import BodyLimitMiddleware, DefaultLangMiddleware, SecurityHeadersMiddleware
-from policykg.api.routes import catalog, gaps, pages, sparql, trace, viz
+from policykg.api.middleware import (
+    BodyLimitMiddleware,
+    BodyTimeoutMiddleware,
+    CorsMiddleware,
+    DefaultLangMiddleware,
+    SecurityHeadersMiddleware,
+)
+from policykg.api.routes import catalog, gaps, observations, pages, planner, sparql, trace, viz
 from policykg.api.settings import Settings
 from policykg.api.urls import DEFAULT_LANG
 from policykg.graph.store import Store
@@ -35,10 +41,13 @@ def create_app(settings: Settings | None = None, *, store: Store | None = None) 
     app.state.store = store
     install_error_handlers(app)
     app.add_middleware(BodyLimitMiddleware, max_body_bytes=settings.max_body_bytes)
+    app.add_middleware(BodyTimeoutMiddleware, body_timeout=settings.body_timeout)
     app.add_middleware(SecurityHeadersMiddleware)
+    if settings.cors:  # outside the limits and error layers: their answers to a read-only request carry it too
+        app.add_middleware(CorsMiddleware)
     if settings.default_lang != DEFAULT_LANG:  # links already assume ja; no extra layer per request then
         app.add_middleware(DefaultLangMiddleware, default_lang=settings.default_lang)
-    for module in (sparql, catalog, trace, gaps, viz, pages):
+    for module in (sparql, catalog, trace, gaps, planner, observations, viz, pages):
         app.include_router(module.router)
     return app
 

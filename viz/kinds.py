@@ -25,24 +25,33 @@ class KindStyle:
     shape: str
     level: int
     classes: tuple[URIRef, ...]
+    size: int
+    """Radius in canvas units: by role (plan > pillar group > pillar/area > item, measure …), never above MAX_NODE_SIZE."""
+    font: int
+    """Label font size in canvas units before the page scales it up to stay readable."""
 
 
 # Order matters: an entity with several classes gets the FIRST kind whose classes it has
 # (a pillar is also a pk:NationalItem; the generic national item comes last).
 KINDS: tuple[KindStyle, ...] = (
-    KindStyle("plan", "計画", "Plan", "#34495e", "box", 0, (PK.NationalPlan, PK.Guideline, PK.LocalPlan)),
-    KindStyle("pillar_group", "柱のグループ", "Pillar group", "#7d3c98", "database", 1,
-              (PK.PillarGroup, PK.PrincipleGroup, PK.StrategyGroup)),
-    KindStyle("pillar", "柱・基本戦略", "Pillar / strategy", "#c39bd3", "diamond", 2, (PK.Pillar, PK.BasicStrategy)),
-    KindStyle("area", "分野", "Area", "#c0392b", "square", 8, (PK.PolicyArea,)),
-    KindStyle("direction", "施策の展開方針", "Policy direction", "#e67e22", "triangle", 6, (PK.PolicyDirection,)),
-    KindStyle("measure", "主な取組", "Measure", "#27ae60", "dot", 4, (PK.Measure,)),
+    KindStyle("plan", "計画", "Plan", "#34495e", "dot", 0, (PK.NationalPlan, PK.Guideline, PK.LocalPlan), 24, 20),
+    KindStyle("pillar_group", "柱のグループ", "Pillar group", "#7d3c98", "square", 1,
+              (PK.PillarGroup, PK.PrincipleGroup, PK.StrategyGroup), 16, 16),
+    KindStyle("pillar", "柱・基本戦略", "Pillar / strategy", "#c39bd3", "diamond", 2, (PK.Pillar, PK.BasicStrategy), 14, 15),
+    KindStyle("area", "分野", "Area", "#c0392b", "square", 8, (PK.PolicyArea,), 14, 16),
+    KindStyle("direction", "施策の展開方針", "Policy direction", "#e67e22", "triangle", 6, (PK.PolicyDirection,), 11, 14),
+    KindStyle("measure", "主な取組", "Measure", "#27ae60", "dot", 4, (PK.Measure,), 9, 14),
     KindStyle("indicator", "指標", "Indicator", "#95a5a6", "triangleDown", 5,
-              (PK.Indicator, PK.NumericIndicator, PK.QualitativeIndicator)),
-    KindStyle("phase", "ロードマップの段階", "Roadmap phase", "#d4ac0d", "star", 7, (PK.RoadmapPhase,)),
+              (PK.Indicator, PK.NumericIndicator, PK.QualitativeIndicator), 9, 14),
+    KindStyle("phase", "ロードマップの段階", "Roadmap phase", "#d4ac0d", "star", 7, (PK.RoadmapPhase,), 9, 14),
+    KindStyle("roadmap_row", "ロードマップの区分", "Roadmap row", "#a04000", "dot", 7, (PK.RoadmapRow,), 8, 14),
     KindStyle("national_item", "国の施策・項目", "National item", "#2e86c1", "hexagon", 3,
-              (PK.NationalItem, PK.NationalMeasure, PK.Principle, PK.RevisionPoint, PK.ProcedureStep)),
+              (PK.NationalItem, PK.NationalMeasure, PK.Principle, PK.RevisionPoint, PK.ProcedureStep), 10, 14),
 )
+MAX_NODE_SIZE = 24
+"""No node is drawn larger than this radius (canvas units): roles differ by size, nothing is a giant shape."""
+MIN_LABEL_PX = 12
+"""Labels are drawn at least this large on screen at the first view, or not at all (then hover shows them)."""
 KIND_BY_KEY: dict[str, KindStyle] = {k.key: k for k in KINDS}
 LOCAL_PLAN_LEVEL = 9
 """The local plan sits at the far side of the hierarchical layout; national plans at level 0."""
@@ -124,17 +133,20 @@ def legend() -> dict:
     """The legend as plain data: the browser draws it (and styles nodes/edges) from this."""
     return {
         "kinds": [
-            {"key": k.key, "ja": k.ja, "en": k.en, "color": k.color, "shape": k.shape} for k in KINDS
+            {"key": k.key, "ja": k.ja, "en": k.en, "color": k.color, "shape": k.shape, "size": k.size, "font": k.font}
+            for k in KINDS
         ],
         "relations": [{"key": key, "ja": ja, "en": en, "color": c} for key, (ja, en, c) in RELATIONS.items()],
         "evidence": [{"key": key, "ja": ja, "en": en, "dashes": key == "inferred"} for key, (ja, en) in EVIDENCE.items()],
         "statuses": [{"key": key, "ja": ja, "en": en, "color": c} for key, (ja, en, c) in STATUSES.items()],
         "noStatusColor": NO_STATUS_COLOR,
+        "maxNodeSize": MAX_NODE_SIZE,
+        "minLabelPx": MIN_LABEL_PX,
     }
 
 
 __all__ = [
     "KindStyle", "KINDS", "KIND_BY_KEY", "kind_of", "STRUCTURE_PREDICATES", "RELATIONS", "EVIDENCE",
     "ALIGNMENT_EVIDENCE", "STATUSES", "NO_STATUS_COLOR", "legend", "LOCAL_PLAN_LEVEL",
-    "NATIONAL_INDICATOR_LEVEL", "NATIONAL_PLAN_CLASSES",
+    "NATIONAL_INDICATOR_LEVEL", "NATIONAL_PLAN_CLASSES", "MAX_NODE_SIZE", "MIN_LABEL_PX",
 ]

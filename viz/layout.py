@@ -12,6 +12,8 @@ import math
 from collections import defaultdict
 from enum import Enum
 
+from policykg.viz.kinds import MIN_LABEL_PX
+
 
 class Layout(str, Enum):
     hierarchical = "hierarchical"
@@ -26,6 +28,11 @@ LEVEL_GAP = 360.0
 ROW_GAP = 34.0
 COLUMN_GAP = 220.0
 MAX_ROWS = 250
+LABEL_WIDTH = 180
+"""Labels wrap at this width (canvas units, below the hierarchical level separation), so neighbouring
+columns' labels do not run into each other and a fit leaves room to enlarge them."""
+SPACIOUS_NODES = 60
+"""Up to this many nodes, hierarchical rows are spaced for wrapped labels several lines high."""
 
 
 def ordered_levels(nodes: list[dict], edges: list[dict]) -> dict[int, list[str]]:
@@ -92,7 +99,10 @@ def vis_options(layout: Layout, *, large: bool, node_count: int) -> dict:
         "autoResize": True,
         "interaction": {"hover": True, "tooltipDelay": 3_600_000, "hideEdgesOnDrag": large,
                         "hideEdgesOnZoom": large, "navigationButtons": False, "keyboard": False},
-        "nodes": {"font": {"size": 14, "face": "sans-serif"}, "size": 14, "borderWidth": 1},
+        "nodes": {"font": {"size": 14, "face": "sans-serif"}, "size": 10, "borderWidth": 1,
+                  # vis skips a label under drawThreshold − 1 px on screen and fades it in up to
+                  # drawThreshold: labels are opaque from MIN_LABEL_PX, gone below MIN_LABEL_PX − 1
+                  "scaling": {"label": {"drawThreshold": MIN_LABEL_PX}}},
         "edges": {"smooth": False if large else {"type": "continuous"}, "arrows": {"to": {"enabled": True, "scaleFactor": 0.5}},
                   "font": {"size": 11, "align": "middle"}},
         "layout": {"improvedLayout": not large and node_count <= 300},
@@ -100,9 +110,11 @@ def vis_options(layout: Layout, *, large: bool, node_count: int) -> dict:
     }
     if large:
         return options
+    options["nodes"]["widthConstraint"] = {"maximum": LABEL_WIDTH}
     if layout is Layout.hierarchical:
         options["layout"]["hierarchical"] = {
-            "enabled": True, "direction": "LR", "levelSeparation": 300, "nodeSpacing": 40,
+            "enabled": True, "direction": "LR", "levelSeparation": 220,
+            "nodeSpacing": 160 if node_count <= SPACIOUS_NODES else 40,
             "treeSpacing": 60, "sortMethod": "directed", "shakeTowards": "roots",
         }
         options["edges"]["smooth"] = {"type": "cubicBezier", "forceDirection": "horizontal", "roundness": 0.4}
@@ -115,4 +127,5 @@ def vis_options(layout: Layout, *, large: bool, node_count: int) -> dict:
     return options
 
 
-__all__ = ["Layout", "LARGE_GRAPH_NODES", "STABILIZATION_ITERATIONS", "ordered_levels", "precompute_positions", "vis_options"]
+__all__ = ["Layout", "LARGE_GRAPH_NODES", "STABILIZATION_ITERATIONS", "ordered_levels", "precompute_positions", "vis_options",
+           "LABEL_WIDTH", "SPACIOUS_NODES"]

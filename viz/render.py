@@ -106,6 +106,10 @@ def page_data(model: dict, *, lang: str, layout: Layout) -> dict:
     if large:
         positions = precompute_positions(nodes, edges, layout)
         nodes = [{**n, "x": positions[n["id"]][0], "y": positions[n["id"]][1]} for n in nodes]
+    else:
+        # Levels without a node would leave empty columns (a filtered or focus view): close them up.
+        rank = {level: i for i, level in enumerate(sorted({n["level"] for n in nodes}))}
+        nodes = [{**n, "level": rank[n["level"]]} for n in nodes]
     return {
         "lang": lang,
         "layout": layout.value,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import weakref
 from collections import defaultdict
 
 from rdflib import BNode, Graph, Literal, URIRef
@@ -79,10 +80,11 @@ def entity_view(store: Store, iri: URIRef, lang: str, property_label) -> dict:
     graph = describe(store, iri)
     types = sorted(o for o in graph.objects(iri, RDF.type) if isinstance(o, URIRef))
     kind = index.kind(iri)
-    outgoing = _relations(graph.predicate_objects(iri), graph, index, lang, property_label, skip=HIDDEN_OUT)
+    details = unnamed_details(store, lang)
+    outgoing = _relations(graph.predicate_objects(iri), graph, index, lang, property_label, details, skip=HIDDEN_OUT)
     incoming = _relations(
         ((p, s) for s, p in graph.subject_predicates(iri) if not isinstance(s, BNode)),
-        graph, index, lang, property_label, skip=set(),
+        graph, index, lang, property_label, details, skip=set(),
     )
     ident = local_id(iri)
     links = {"viz": urls.viz_url(ident, lang), "turtle": urls.rdf_url(iri, ".ttl"),
@@ -95,7 +97,7 @@ def entity_view(store: Store, iri: URIRef, lang: str, property_label) -> dict:
     return {
         "id": ident,
         "iri": str(iri),
-        "label": index.label(iri, lang) if iri in index.names else _unnamed(ident, types, lang, property_label),
+        "label": index.label(iri, lang) if iri in index.names else _unnamed(ident, types, lang, property_label, details.get(iri)),
         "kind": kind,
         "labels": [
             {"predicate": property_label(p, lang), "value": str(lit), "lang": lit.language}
@@ -110,18 +112,58 @@ def entity_view(store: Store, iri: URIRef, lang: str, property_label) -> dict:
     }
 
 
-def _unnamed(ident: str, types: list[URIRef], lang: str, property_label) -> str:
-    """A heading for nodes without a label (targets, baselines …): their class and id."""
-    ours = [t for t in types if str(t).startswith(str(PK))] or types
-    return f"{property_label(ours[0], lang)} ({ident})" if ours else ident
+def _unnamed(ident: str, types: list[URIRef], lang: str, property_label, detail: str | None = None) -> str:
+    """A name for a node without a label (alignments, targets, baselines …): its class and what
+    describes it (``対応付け: 北海道型のMaaSの展開 → 観光DX``, ``目標値: 179団体 (2026-03-31)``),
+    never an opaque id when the class is known."""
+    ours = [t for t in types if str(t).startswith(str(PK)) and t not in _UMBRELLA_TYPES] or types
+    if not ours:
+        return detail or ident
+    name = property_label(ours[0], lang)
+    return f"{name}: {detail}" if detail else name
 
 
-def _relations(pairs, graph: Graph, index: LabelIndex, lang: str, property_label, skip: set) -> list[dict]:
+_UMBRELLA_TYPES = {PK.Indicator, PK.NationalItem}
+
+
+def unnamed_details(store: Store, lang: str) -> dict[URIRef, str]:
+    """Node → describing text for unlabelled nodes, one query per store generation and language."""
+    key = (store.generation, lang)
+    cached = _DETAILS.get(store)
+    if cached is not None and cached[0] == key:
+        return cached[1]
+    index = label_index(store)
+    out: dict[URIRef, str] = {}
+    for row in store.query(load_rq("unnamed")).rows:
+        s = row["s"]
+        if row.get("local") is not None:
+            out[s] = f"{index.label(row['local'], lang)} → {index.label(row['national'], lang)}"
+        elif row.get("asOf") is not None:
+            out[s] = str(row["asOf"])
+        else:
+            if row.get("valueText") is not None:
+                text = str(row["valueText"])
+            elif row.get("value") is not None:
+                text = f"{row['value']}{row.get('unitText') or ''}"
+            else:
+                text = ""
+            if row.get("date") is not None:
+                text = f"{text} ({row['date']})" if text else str(row["date"])
+            if text:
+                out[s] = text
+    _DETAILS[store] = (key, out)
+    return out
+
+
+_DETAILS: "weakref.WeakKeyDictionary" = weakref.WeakKeyDictionary()
+
+
+def _relations(pairs, graph: Graph, index: LabelIndex, lang: str, property_label, details: dict, skip: set) -> list[dict]:
     grouped: dict = defaultdict(list)
     for pred, obj in pairs:
         if pred in skip or pred in LABEL_PREDICATES:
             continue
-        grouped[pred].append(_value(obj, graph, index, lang, property_label, depth=0))
+        grouped[pred].append(_value(obj, graph, index, lang, property_label, details, depth=0))
     rows = [
         {"predicate": str(p), "label": property_label(p, lang),
          "values": sorted(vals, key=lambda v: (v["kind"], v["text"]))}
@@ -130,21 +172,21 @@ def _relations(pairs, graph: Graph, index: LabelIndex, lang: str, property_label
     return sorted(rows, key=lambda r: (r["label"], r["predicate"]))
 
 
-def _value(obj, graph: Graph, index: LabelIndex, lang: str, property_label, depth: int) -> dict:
+def _value(obj, graph: Graph, index: LabelIndex, lang: str, property_label, details: dict, depth: int) -> dict:
     """A relation's object as something a template can print (never as raw markup)."""
     if isinstance(obj, Literal):
         return {"kind": "literal", "text": str(obj), "lang": obj.language,
                 "datatype": term_name(obj.datatype) if obj.datatype else None}
     if isinstance(obj, BNode):
         parts = [] if depth > 3 else [
-            {"label": property_label(p, lang), "value": _value(o, graph, index, lang, property_label, depth + 1)}
+            {"label": property_label(p, lang), "value": _value(o, graph, index, lang, property_label, details, depth + 1)}
             for p, o in sorted(graph.predicate_objects(obj), key=lambda po: (str(po[0]), str(po[1])))
             if p != RDF.type
         ]
         return {"kind": "node", "text": " ".join(str(p["value"]["text"]) for p in parts), "parts": parts}
     if urls.is_entity(obj):
         text = index.label(obj, lang) if obj in index.names else _unnamed(
-            local_id(obj), sorted(index.types.get(obj, ())), lang, property_label)
+            local_id(obj), sorted(index.types.get(obj, ())), lang, property_label, details.get(obj))
         return {"kind": "entity", "text": text, "url": urls.entity_url(obj, lang), "id": local_id(obj)}
     return {"kind": "term", "text": property_label(obj, lang), "url": str(obj)}
 

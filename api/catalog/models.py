@@ -22,6 +22,17 @@ class Ref(BaseModel):
         {"id": "hokkaido-area-1", "iri": _AREA_IRI, "label": "暮らし", "url": "/id/hokkaido/area/hokkaido-area-1"}]})
 
 
+class JurisdictionRef(BaseModel):
+    """自治体 / the jurisdiction a local entity belongs to (``?jurisdiction=`` takes its key)."""
+
+    key: str = Field(description="自治体のキー（IRI の最初の区切り、例: hokkaido）/ key, e.g. hokkaido")
+    label: str = Field(description="自治体名 / jurisdiction name (requested language, ja fallback)")
+
+
+def _jurisdiction_field():
+    return Field(None, description="自治体（国の項目は null）/ jurisdiction (null for national entities)")
+
+
 class NotationRef(Ref):
     notation: str | None = Field(None, description="番号（例: 1a）/ notation such as 1a")
 
@@ -34,6 +45,7 @@ class Area(Ref):
     goal: str | None = Field(None, description="目指す姿 / the area's goal")
     plan: Ref | None = Field(None, description="所属する計画 / the plan")
     directions: list[NotationRef] = Field(description="施策の展開方針 / its policy directions")
+    jurisdiction: JurisdictionRef | None = _jurisdiction_field()
 
 
 class Direction(Ref):
@@ -43,6 +55,7 @@ class Direction(Ref):
     letter: str | None = Field(None, description="記号 (a, b, …) / letter")
     alt_labels: list[str] = Field(description="表記ゆれ / wording variants in the source")
     area: Ref | None = Field(None, description="分野 / area")
+    jurisdiction: JurisdictionRef | None = _jurisdiction_field()
 
 
 class SourceLocation(BaseModel):
@@ -60,6 +73,7 @@ class Measure(Ref):
     alt_labels: list[str] = Field(description="表記ゆれ / wording variants")
     directions: list[NotationRef] = Field(description="施策の展開方針（再掲を含む）/ directions (incl. re-listings)")
     areas: list[Ref] = Field(description="分野 / areas of those directions")
+    jurisdiction: JurisdictionRef | None = _jurisdiction_field()
 
 
 class MeasureDetail(Measure):
@@ -84,6 +98,7 @@ class NationalItem(Ref):
     parent: Ref | None = Field(None, description="上位項目 (skos:broader) / parent item")
     ordinal: int | None = Field(None, description="出典内の順序 / order in the source")
     description: str | None = Field(None, description="説明 / description")
+    jurisdiction: JurisdictionRef | None = _jurisdiction_field()
 
 
 class Baseline(BaseModel):
@@ -128,6 +143,7 @@ class Indicator(Ref):
     promotion_goal: str | None = Field(None, description="推進目標 / promotion goal (qualitative)")
     baseline: Baseline | None = None
     targets: list[Target] = Field(description="目標値 / targets, earliest first")
+    jurisdiction: JurisdictionRef | None = _jurisdiction_field()
 
     model_config = ConfigDict(json_schema_extra={"examples": [{
         "id": "i-xxxx", "iri": "https://w3id.org/policykg/id/hokkaido/indicator/i-xxxx",
@@ -146,6 +162,7 @@ class SearchHit(Ref):
     matched: str = Field(description="一致した名称（別名を含む）/ the label that matched (altLabels too)")
     matched_lang: str | None = None
     score: float = Field(description="順位付けの得点 (1 = 完全一致) / rank score (1 = exact)")
+    jurisdiction: JurisdictionRef | None = _jurisdiction_field()
 
 
 class QueryParam(BaseModel):
@@ -217,7 +234,7 @@ class ErrorBody(BaseModel):
 
 
 __all__ = [
-    "Ref", "NotationRef", "Area", "Direction", "SourceLocation", "Measure", "MeasureDetail", "NationalPlan",
+    "Ref", "JurisdictionRef", "NotationRef", "Area", "Direction", "SourceLocation", "Measure", "MeasureDetail", "NationalPlan",
     "NationalItem", "Baseline", "Target", "Indicator", "SearchHit", "QueryParam", "CannedQuery", "ClassCount", "Overview",
     "Page", "page_of", "AreaPage", "DirectionPage", "MeasurePage", "NationalItemPage", "NationalPlanPage",
     "IndicatorPage", "SearchPage", "QueryList", "ErrorBody",

@@ -13,6 +13,7 @@ from fastapi.responses import Response
 from starlette.concurrency import run_in_threadpool
 
 from policykg.api.catalog import areas, canned, indicators, measures, national, overview, search
+from policykg.api.catalog import jurisdictions as juris
 from policykg.api.catalog import models as m
 from policykg.api.catalog.sparql import page
 from policykg.api.answers import answer_cache, cache_of, cached_json, encode_json, json_response
@@ -91,16 +92,67 @@ PAGE_MODELS: dict[str, type] = {
 """The response model of each list's pages."""
 
 
-def list_for(state, name: str, lang: str) -> list[dict]:
-    """The full list ``name`` in ``lang`` for the store's current generation, from ``app.state``'s cache
-    (blocking on a miss: call from a worker thread)."""
+NATIONAL_LISTS = ("national_plans", "national_items")
+"""Lists of national entities: their items carry no jurisdiction of their own."""
+
+
+def known_jurisdictions(state, lang: str = "ja") -> dict[str, str]:
+    """``{key: label}`` of the loaded jurisdictions (cached per store generation; blocking on a miss)."""
     store = state.store
-    return cache_of(state).get_or_build(store.generation, ("list", name, lang), lambda: LISTS[name](store, lang))
+    return cache_of(state).get_or_build(store.generation, ("jurisdictions", lang), lambda: juris.known(store, lang))
 
 
-def catalog_list(request: Request, name: str, lang: str) -> list[dict]:
+def _build_list(state, name: str, lang: str, jurisdiction: str | None) -> list[dict]:
+    store = state.store
+    if jurisdiction is None:
+        items = LISTS[name](store, lang)
+        return items if name == "national_plans" else juris.annotate(items, known_jurisdictions(state, lang))
+    everything = list_for(state, name, lang)
+    if name == "national_items":  # national items this jurisdiction's measures support (or a sub-item of)
+        supported = cache_of(state).get_or_build(store.generation, ("supported", jurisdiction),
+                                                 lambda: juris.supported_items(store, jurisdiction))
+        return [i for i in everything if i["iri"] in supported]
+    if name == "national_plans":
+        return everything
+    return juris.only(everything, jurisdiction)
+
+
+def list_for(state, name: str, lang: str, jurisdiction: str | None = None) -> list[dict]:
+    """The full list ``name`` in ``lang`` for the store's current generation, from ``app.state``'s cache
+    (blocking on a miss: call from a worker thread). Each local item carries its ``jurisdiction``;
+    with a ``jurisdiction`` key only that jurisdiction's items (for ``national_items``: the items its
+    measures support; ``national_plans`` is never filtered)."""
+    store = state.store
+    return cache_of(state).get_or_build(store.generation, ("list", name, lang, jurisdiction),
+                                        lambda: _build_list(state, name, lang, jurisdiction))
+
+
+def catalog_list(request: Request, name: str, lang: str, jurisdiction: str | None = None) -> list[dict]:
     """:func:`list_for` the app serving ``request``; shared by the JSON API and the pages."""
-    return list_for(request.app.state, name, lang)
+    return list_for(request.app.state, name, lang, jurisdiction)
+
+
+def check_jurisdiction(request: Request, value: str | None) -> str | None:
+    """The key of the jurisdiction ``value`` names (``None`` = every jurisdiction; blocking).
+
+    :raises EntityNotFound: unknown jurisdiction: 404 in the one error shape, listing the known keys.
+    """
+    if value is None or not value.strip():
+        return None
+    return juris.check_key(known_jurisdictions(request.app.state), value)
+
+
+async def jurisdiction_param(
+    request: Request,
+    jurisdiction: str | None = Query(None, max_length=100, examples=["hokkaido"],
+                                     description="自治体のキー（例: hokkaido, 省略時はすべて）/ a jurisdiction's key "
+                                                 "(e.g. hokkaido; default every jurisdiction)"),
+) -> str | None:
+    """No thread hop when absent (the common case); a given key is checked in a thread, since the first
+    check per store generation runs a query."""
+    if jurisdiction is None or not jurisdiction.strip():
+        return None
+    return await run_in_threadpool(check_jurisdiction, request, jurisdiction)
 
 
 def catalog_overview(request: Request, lang: str) -> dict:
@@ -110,24 +162,24 @@ def catalog_overview(request: Request, lang: str) -> dict:
     return answer_cache(request).get_or_build(store.generation, ("overview", lang), lambda: overview.overview(store, lang))
 
 
-def _page_key(name: str, lang: str, paging: Paging) -> tuple:
-    return ("json", "page", name, lang, *paging.key)
+def _page_key(name: str, lang: str, paging: Paging, jurisdiction: str | None = None) -> tuple:
+    return ("json", "page", name, lang, *paging.key) + ((jurisdiction,) if jurisdiction else ())
 
 
-def page_bytes(state, name: str, lang: str, paging: Paging) -> bytes:
+def page_bytes(state, name: str, lang: str, paging: Paging, jurisdiction: str | None = None) -> bytes:
     """One page of a list as JSON bytes, validated by its response model (cached; blocking on a miss)."""
     generation = state.store.generation
     return cache_of(state).get_or_build(
-        generation, _page_key(name, lang, paging),
-        lambda: encode_json(paging(list_for(state, name, lang), lang), PAGE_MODELS[name]),
+        generation, _page_key(name, lang, paging, jurisdiction),
+        lambda: encode_json(paging(list_for(state, name, lang, jurisdiction), lang), PAGE_MODELS[name]),
     )
 
 
-async def _paged(request: Request, name: str, lang: str, paging: Paging) -> Response:
+async def _paged(request: Request, name: str, lang: str, paging: Paging, jurisdiction: str | None = None) -> Response:
     state = request.app.state
-    body = cache_of(state).get(state.store.generation, _page_key(name, lang, paging))
+    body = cache_of(state).get(state.store.generation, _page_key(name, lang, paging, jurisdiction))
     if body is None:
-        body = await run_in_threadpool(page_bytes, state, name, lang, paging)
+        body = await run_in_threadpool(page_bytes, state, name, lang, paging, jurisdiction)
     return json_response(body)
 
 
@@ -156,22 +208,25 @@ async def get_overview(request: Request, lang: str = Depends(lang_param)) -> Res
 
 
 @router.get("/api/areas", response_model=m.AreaPage, responses=ERRORS, summary="分野 / policy areas")
-async def get_areas(request: Request, lang: str = Depends(lang_param), paging: Paging = Depends(paging_params)) -> Response:
+async def get_areas(request: Request, lang: str = Depends(lang_param), paging: Paging = Depends(paging_params),
+                   jurisdiction: str | None = Depends(jurisdiction_param)) -> Response:
     """分野（計画順）と各分野の施策の展開方針 / areas in plan order with their directions."""
-    return await _paged(request, "areas", lang, paging)
+    return await _paged(request, "areas", lang, paging, jurisdiction)
 
 
 @router.get("/api/directions", response_model=m.DirectionPage, responses=ERRORS,
             summary="施策の展開方針 / policy directions")
-async def get_directions(request: Request, lang: str = Depends(lang_param), paging: Paging = Depends(paging_params)) -> Response:
+async def get_directions(request: Request, lang: str = Depends(lang_param), paging: Paging = Depends(paging_params),
+                        jurisdiction: str | None = Depends(jurisdiction_param)) -> Response:
     """施策の展開方針（分野・記号順）/ directions ordered by area and letter."""
-    return await _paged(request, "directions", lang, paging)
+    return await _paged(request, "directions", lang, paging, jurisdiction)
 
 
 @router.get("/api/measures", response_model=m.MeasurePage, responses=ERRORS, summary="主な取組 / measures")
-async def get_measures(request: Request, lang: str = Depends(lang_param), paging: Paging = Depends(paging_params)) -> Response:
+async def get_measures(request: Request, lang: str = Depends(lang_param), paging: Paging = Depends(paging_params),
+                      jurisdiction: str | None = Depends(jurisdiction_param)) -> Response:
     """主な取組（出典順）と、その施策の展開方針・分野 / measures in source order with directions and areas."""
-    return await _paged(request, "measures", lang, paging)
+    return await _paged(request, "measures", lang, paging, jurisdiction)
 
 
 @router.get("/api/measures/{measure_id}", response_model=m.MeasureDetail, responses=ERRORS,
@@ -200,15 +255,20 @@ async def get_national_plans(request: Request, lang: str = Depends(lang_param), 
 
 @router.get("/api/national-items", response_model=m.NationalItemPage, responses=ERRORS,
             summary="国の計画の項目 / national plan items")
-async def get_national_items(request: Request, lang: str = Depends(lang_param), paging: Paging = Depends(paging_params)) -> Response:
-    """項目（原則・戦略・柱・施策・手順）を計画・上位項目・種類付きで / items with plan, kind and parent."""
-    return await _paged(request, "national_items", lang, paging)
+async def get_national_items(request: Request, lang: str = Depends(lang_param), paging: Paging = Depends(paging_params),
+                            jurisdiction: str | None = Depends(jurisdiction_param)) -> Response:
+    """項目（原則・戦略・柱・施策・手順）を計画・上位項目・種類付きで / items with plan, kind and parent.
+
+    ``?jurisdiction=`` は、その自治体の施策が（明示または確認済みの対応付けで）支える項目とその上位項目だけ /
+    with ``?jurisdiction=``: only the items that jurisdiction's measures support (stated or curated) and their ancestors."""
+    return await _paged(request, "national_items", lang, paging, jurisdiction)
 
 
 @router.get("/api/indicators", response_model=m.IndicatorPage, responses=ERRORS, summary="指標 / indicators")
-async def get_indicators(request: Request, lang: str = Depends(lang_param), paging: Paging = Depends(paging_params)) -> Response:
+async def get_indicators(request: Request, lang: str = Depends(lang_param), paging: Paging = Depends(paging_params),
+                        jurisdiction: str | None = Depends(jurisdiction_param)) -> Response:
     """基準値・目標値（期限・比較）・望ましい方向・推進目標 / baseline, targets, comparator, direction, goal."""
-    return await _paged(request, "indicators", lang, paging)
+    return await _paged(request, "indicators", lang, paging, jurisdiction)
 
 
 @router.get("/api/search", response_model=m.SearchPage, responses=ERRORS, summary="名称検索 / label search")
@@ -218,13 +278,16 @@ async def get_search(
                    description="検索語（全角半角・空白を無視）/ text; width and spaces ignored"),
     lang: str = Depends(lang_param),
     paging: Paging = Depends(paging_params),
+    jurisdiction: str | None = Depends(jurisdiction_param),
 ) -> Response:
     """日英の名称・別名を部分一致で検索し、完全一致・前方一致・部分一致の順に並べる /
-    ja/en labels and altLabels by substring, exact then prefix then substring matches first."""
-    return await cached_json(
-        request, ("search", q, lang, *paging.key),
-        lambda: paging(search.search(get_store(request), q, lang), lang), m.SearchPage,
-    )
+    ja/en labels and altLabels by substring, exact then prefix then substring matches first.
+    ``?jurisdiction=`` はその自治体の実体だけ / only that jurisdiction's entities."""
+    def build() -> dict:
+        hits = juris.annotate(search.search(get_store(request), q, lang), known_jurisdictions(request.app.state, lang))
+        return paging(juris.only(hits, jurisdiction) if jurisdiction else hits, lang)
+
+    return await cached_json(request, ("search", q, lang, *paging.key, jurisdiction), build, m.SearchPage)
 
 
 @router.get("/api/queries", response_model=m.QueryList, responses=ERRORS, summary="定型クエリ / canned queries")
@@ -255,9 +318,5 @@ async def run_query(
 
     settings = request.app.state.settings
     params = {k: v for k, v in request.query_params.items() if k != "lang"}
-    job = canned.canned_job(
-        name, params, max_rows=settings.max_rows,
-        graphs={str(g) for g in get_store(request).graph_names()},
-        allow_service=settings.allow_service, allow_load=settings.allow_load,
-    )
+    job = canned.canned_job(name, params, max_rows=settings.max_rows)
     return await run_job(request, job, media_type="application/json")

@@ -8,27 +8,39 @@ security headers come from ``SecurityHeadersMiddleware`` like on every response.
 
 from __future__ import annotations
 
+from datetime import date
 from importlib import resources
 
 from fastapi import APIRouter, Depends, Path, Query, Request
 from fastapi.responses import HTMLResponse, Response
 from starlette.concurrency import run_in_threadpool
 from jinja2 import Environment, PackageLoader, select_autoescape
+from markupsafe import Markup
+from rdflib import URIRef
 
 from policykg.api import i18n, urls
-from policykg.api.answers import cached
-from policykg.api.catalog import canned, console, entity
+from policykg.api.answers import answer_cache, cached
+from policykg.api.catalog import canned, console, entity, planner, progress_view
 from policykg.api.catalog import search as search_mod
+from policykg.api.catalog.labels import label_index
 from policykg.api.catalog.negotiation import MEDIA_TYPES, negotiate, serialize_graph
-from policykg.api.catalog.vocab import term_labeller
-from policykg.api.deps import get_settings, get_store
-from policykg.api.errors import STATUS_BY_EXCEPTION, error_response
-from policykg.api.routes.catalog import catalog_list, catalog_overview, lang_param
-from policykg.api.routes.sparql import get_pool
+from policykg.api.catalog.vocab import prefixed, term_labeller
+from policykg.api.deps import get_store, settings_dependency, store_dependency
+from policykg.api.errors import error_response, status_for
+from policykg.api.catalog import jurisdictions as juris_mod
+from policykg.api.routes.catalog import catalog_list, catalog_overview, jurisdiction_param, known_jurisdictions, lang_param
+from policykg.api.routes.sparql import execute as sparql_execute
 from policykg.api.settings import Settings
 from policykg.errors import ForbiddenQuery, QueryError, QueryTimeout
+from policykg.graph.analysis.gaps import parse_as_of
+from policykg.graph.analysis.label_index import LOCAL_KINDS
+from policykg.graph.analysis.suggest import suggest
 from policykg.graph.store import Store
+from policykg.graph.workers import MemoryLimitExceeded, WorkerCrashed
+from policykg.ids import local_id
 from policykg.namespaces import PK
+from policykg.report.chart import chart_svg
+from policykg.report.html import format_number
 
 router = APIRouter(include_in_schema=False)
 
@@ -37,8 +49,12 @@ CSP = "default-src 'self'; img-src 'self' data:; object-src 'none'; base-uri 'se
 _env = Environment(loader=PackageLoader("policykg.api", "templates"), autoescape=select_autoescape(default=True))
 _env.globals.update(
     page_url=urls.page_url, api_url=urls.api_url, viz_url=urls.viz_url,
-    static_url=urls.static_url, sparql_url=urls.sparql_url, default_lang=urls.default_lang,
+    static_url=urls.static_url, sparql_url=urls.sparql_url, default_lang=urls.default_lang, safe_href=urls.safe_href,
+    csv_url=urls.csv_url, entity_url=urls.entity_url,
 )
+_env.globals["jt"] = juris_mod.text  # the jurisdiction features' UI strings: jt(key, lang)
+_env.filters["num"] = format_number
+_env.filters["safe_href"] = urls.safe_href  # links whose target may come from the data: see _macros.html `link`
 
 CONSOLE_ROWS = 5000
 """Most rows the console shows (downloads through /sparql use the server's own cap)."""
@@ -58,9 +74,19 @@ def render(request: Request, template: str, lang: str, alternate: str, *, status
     """A page with the shared context (language, UI strings, alternate link, language switch)."""
     store = get_store(request)
     labeller = term_labeller(store)
+    index = label_index(store)
+
+    def iri_label(text: str) -> str | None:
+        """A result IRI's label (the console shows labels, the IRI on hover); ``None`` = show the IRI."""
+        iri = URIRef(text)
+        if iri in index.names:
+            return index.label(iri, lang)
+        return prefixed(text) if prefixed(text) != text else None
+
     html = _env.get_template(template).render(
         lang=lang,
         t=lambda key: i18n.t(key, lang),
+        iri_label=iri_label,
         kind_label=lambda kind: labeller(PK[kind], lang) if kind else "",
         alternate=alternate,
         alternate_type=alternate_type,
@@ -70,8 +96,47 @@ def render(request: Request, template: str, lang: str, alternate: str, *, status
     return HTMLResponse(html, status_code=status, headers={"Content-Security-Policy": CSP, "Vary": "Accept"})
 
 
+def gaps_doc(request: Request, day, jurisdiction: str | None = None) -> dict:
+    """The gaps document for ``day``, of every jurisdiction or of one (blocking; built once per store
+    generation, date and jurisdiction)."""
+    from policykg.api.routes.gaps import gaps_for
+
+    store = get_store(request)
+    return answer_cache(request).get_or_build(store.generation, ("gaps-doc", day.isoformat(), jurisdiction),
+                                              lambda: gaps_for(store, day, jurisdiction))
+
+
+def jurisdiction_choice(request: Request, lang: str, selected: str | None, **hidden: object) -> dict:
+    """The ``juris`` context of a list page: the select box (loaded jurisdictions, Japanese first,
+    the chosen key) submitting to the same page, keeping ``lang`` and ``hidden`` values."""
+    keep = {"lang": urls.lang_param_value(lang), **hidden}
+    return {
+        "action": request.url.path,
+        "options": list(known_jurisdictions(request.app.state, lang).items()),
+        "selected": selected,
+        "hidden": [(k, str(v)) for k, v in keep.items() if v not in (None, "")],
+        "text_label": juris_mod.text("jurisdiction", lang),
+        "text_all": juris_mod.text("all_jurisdictions", lang),
+        "text_show": juris_mod.text("show", lang),
+    }
+
+
+def suggestions(request: Request, lang: str):
+    """A callable giving every measure's inferred candidates (computed once per store generation)."""
+    store = get_store(request)
+    return lambda: answer_cache(request).get_or_build(
+        store.generation, ("suggest", lang), lambda: suggest(store, top=planner.SUGGESTIONS_SHOWN, lang=lang))
+
+
+TASKS = (
+    ("task_trace", "measures"), ("task_gaps", "gaps"), ("task_progress", "indicators"),
+    ("task_network", None), ("task_sparql", "query"),
+)
+"""The home page's five tasks (UI string key, page name; ``None`` = the network view)."""
+
+
 @router.get("/", response_class=HTMLResponse)
-def home(request: Request, store: Store = Depends(get_store), lang: str = Depends(lang_param)) -> HTMLResponse:
+def home(request: Request, store: Store = Depends(store_dependency), lang: str = Depends(lang_param)) -> HTMLResponse:
     info = catalog_overview(request, lang)
     headline = [
         ("areas", urls.page_url("areas", lang)), ("directions", urls.page_url("directions", lang)),
@@ -80,41 +145,72 @@ def home(request: Request, store: Store = Depends(get_store), lang: str = Depend
         ("national_items", urls.page_url("national_items", lang)),
         ("alignments", None), ("roadmap_phases", None),
     ]
+    tasks = [{"key": key, "url": urls.viz_url(None, lang) if page is None else urls.page_url(page, lang)}
+             for key, page in TASKS]
+    areas = catalog_list(request, "areas", lang)
+    groups = [{"key": key, "label": label, "url": urls.page_url("areas", lang, jurisdiction=key),
+               "areas": [a for a in areas if (a.get("jurisdiction") or {}).get("key") == key]}
+              for key, label in known_jurisdictions(request.app.state, lang).items()]
     return render(request, "home.html", lang, urls.api_url("overview", lang), overview=info, headline=headline,
-                  areas=catalog_list(request, "areas", lang), plans=catalog_list(request, "national_plans", lang))
+                  areas=areas, plans=catalog_list(request, "national_plans", lang),
+                  tasks=tasks, jurisdiction_groups=groups)
 
 
 @router.get("/areas", response_class=HTMLResponse)
-def areas_page(request: Request, store: Store = Depends(get_store), lang: str = Depends(lang_param)) -> HTMLResponse:
-    return render(request, "areas.html", lang, urls.api_url("areas", lang), items=catalog_list(request, "areas", lang))
+def areas_page(request: Request, store: Store = Depends(store_dependency), lang: str = Depends(lang_param),
+               jurisdiction: str | None = Depends(jurisdiction_param)) -> HTMLResponse:
+    return render(request, "areas.html", lang, urls.api_url("areas", lang, jurisdiction=jurisdiction),
+                  items=catalog_list(request, "areas", lang, jurisdiction),
+                  juris=jurisdiction_choice(request, lang, jurisdiction))
 
 
 @router.get("/directions", response_class=HTMLResponse)
-def directions_page(request: Request, store: Store = Depends(get_store), lang: str = Depends(lang_param)) -> HTMLResponse:
-    return render(request, "directions.html", lang, urls.api_url("directions", lang),
-                  items=catalog_list(request, "directions", lang))
+def directions_page(request: Request, store: Store = Depends(store_dependency), lang: str = Depends(lang_param),
+                    jurisdiction: str | None = Depends(jurisdiction_param)) -> HTMLResponse:
+    return render(request, "directions.html", lang, urls.api_url("directions", lang, jurisdiction=jurisdiction),
+                  items=catalog_list(request, "directions", lang, jurisdiction),
+                  juris=jurisdiction_choice(request, lang, jurisdiction))
 
 
 @router.get("/measures", response_class=HTMLResponse)
-def measures_page(request: Request, store: Store = Depends(get_store), lang: str = Depends(lang_param)) -> HTMLResponse:
-    return render(request, "measures.html", lang, urls.api_url("measures", lang),
-                  items=catalog_list(request, "measures", lang))
+def measures_page(request: Request, store: Store = Depends(store_dependency), lang: str = Depends(lang_param),
+                  jurisdiction: str | None = Depends(jurisdiction_param)) -> HTMLResponse:
+    return render(request, "measures.html", lang, urls.api_url("measures", lang, jurisdiction=jurisdiction),
+                  items=catalog_list(request, "measures", lang, jurisdiction),
+                  juris=jurisdiction_choice(request, lang, jurisdiction))
 
 
 @router.get("/national-items", response_class=HTMLResponse)
-def national_page(request: Request, store: Store = Depends(get_store), lang: str = Depends(lang_param)) -> HTMLResponse:
-    return render(request, "national_items.html", lang, urls.api_url("national_items", lang),
-                  items=catalog_list(request, "national_items", lang), plans=catalog_list(request, "national_plans", lang))
+def national_page(request: Request, store: Store = Depends(store_dependency), lang: str = Depends(lang_param),
+                  jurisdiction: str | None = Depends(jurisdiction_param)) -> HTMLResponse:
+    """National items; with ``?jurisdiction=`` those that jurisdiction's measures support."""
+    return render(request, "national_items.html", lang, urls.api_url("national_items", lang, jurisdiction=jurisdiction),
+                  items=catalog_list(request, "national_items", lang, jurisdiction),
+                  plans=catalog_list(request, "national_plans", lang),
+                  juris=jurisdiction_choice(request, lang, jurisdiction),
+                  peers_url=urls.with_query("/national-items/jurisdictions", {"lang": urls.lang_param_value(lang)}))
 
 
 @router.get("/indicators", response_class=HTMLResponse)
-def indicators_page(request: Request, store: Store = Depends(get_store), lang: str = Depends(lang_param)) -> HTMLResponse:
-    return render(request, "indicators.html", lang, urls.api_url("indicators", lang),
-                  items=catalog_list(request, "indicators", lang))
+def indicators_page(request: Request, as_of: str | None = Query(None, max_length=10), store: Store = Depends(store_dependency),
+                    lang: str = Depends(lang_param), jurisdiction: str | None = Depends(jurisdiction_param)) -> Response:
+    """Indicator progress: latest value, status badge and trend of every numeric indicator on the
+    as-of date (default today), then the promotion-goal indicators; with ``?jurisdiction=`` only
+    that jurisdiction's indicators (national KPIs are nobody's)."""
+    try:
+        day = parse_as_of(as_of)
+    except ValueError as exc:
+        return error_response(422, f"基準日が不正です / {exc}", [{"loc": ["query", "as_of"], "msg": str(exc)}])
+    key = ("progress", day.isoformat(), lang) + ((jurisdiction,) if jurisdiction else ())
+    data = answer_cache(request).get_or_build(store.generation, key, lambda: progress_view.progress_list(
+        store, as_of=day, lang=lang, indicators=catalog_list(request, "indicators", lang, jurisdiction)))
+    return render(request, "indicators.html", lang, urls.progress_url(None, lang, as_of=as_of, jurisdiction=jurisdiction),
+                  data=data, as_of=as_of, csv=urls.csv_url("indicators", lang, as_of=as_of, jurisdiction=jurisdiction),
+                  juris=jurisdiction_choice(request, lang, jurisdiction, as_of=as_of))
 
 
 @router.get("/search", response_class=HTMLResponse)
-def search_page(request: Request, q: str = Query("", max_length=200), store: Store = Depends(get_store),
+def search_page(request: Request, q: str = Query("", max_length=200), store: Store = Depends(store_dependency),
                 lang: str = Depends(lang_param)) -> HTMLResponse:
     hits = search_mod.search(store, q, lang) if q.strip() else []
     return render(request, "search.html", lang, urls.api_url("search", lang, q=q or None), q=q,
@@ -126,22 +222,31 @@ async def query_page(
     request: Request,
     query: str = Query("", max_length=100_000),
     example: str | None = Query(None, max_length=100),
-    store: Store = Depends(get_store),
-    settings: Settings = Depends(get_settings),
+    store: Store = Depends(store_dependency),
+    settings: Settings = Depends(settings_dependency),
     lang: str = Depends(lang_param),
 ) -> HTMLResponse:
-    """The console: a textarea, canned queries as examples, results as a table, CSV/JSON downloads."""
+    """The console: a textarea, canned queries as examples (their parameters as a form: ``?example=NAME&run=1
+    &param_NAME=value``), results as a table, CSV/JSON downloads."""
     text = canned.get_canned(example).text if example and not query else query
+    run_canned = bool(example and not query and request.query_params.get("run"))
     result, error, status = None, None, 200
-    if query.strip():
+    if query.strip() or run_canned:
         try:
-            result = await run_in_threadpool(
-                console.run_console, get_pool(request).execute, query, lang,
-                max_rows=min(settings.max_rows, CONSOLE_ROWS), allow_service=settings.allow_service,
-                allow_load=settings.allow_load, graphs={str(g) for g in store.graph_names()},
-            )
-        except (QueryError, ForbiddenQuery, QueryTimeout) as exc:
-            error, status = str(exc), STATUS_BY_EXCEPTION[type(exc)]
+            rows = min(settings.max_rows, CONSOLE_ROWS)
+            if run_canned:
+                params = {k.removeprefix("param_"): v for k, v in request.query_params.items()
+                          if k.startswith("param_") and v.strip()}
+                job = canned.canned_job(example, params, max_rows=rows)
+            else:
+                job = console.console_job(query, max_rows=rows, allow_service=settings.allow_service,
+                                          allow_load=settings.allow_load, max_nesting=settings.max_nesting)
+            reply = await sparql_execute(request, job)
+            if isinstance(reply, Response):
+                return reply
+            result = console.console_result(reply, lang)
+        except (QueryError, ForbiddenQuery, QueryTimeout, MemoryLimitExceeded, WorkerCrashed) as exc:
+            error, status = str(exc), status_for(exc)
     return render(request, "query.html", lang, urls.api_url("queries", lang), status=status, query=text,
                   result=result, error=error, examples=canned.list_canned(lang),
                   download_formats=console.DOWNLOAD_FORMATS)
@@ -209,7 +314,49 @@ def _describe_entity(request: Request, path: str, wanted: str | None) -> tuple:
 
 
 def _entity_page(request: Request, iri, lang: str) -> HTMLResponse:
+    """The entity page, rendered once per store generation and URL (path and query: language,
+    as-of date) and then served from the answer cache. An as-of date defaults to today, so the
+    key carries today's date too."""
     store = get_store(request)
-    view = entity.entity_view(store, iri, lang, term_labeller(store))
-    return render(request, "entity.html", lang, urls.rdf_url(iri, ".jsonld"),
-                  alternate_type="application/ld+json", e=view)
+    key = ("entity-page", request.url.path, request.url.query, date.today().isoformat())
+
+    def build() -> bytes:
+        view = entity.entity_view(store, iri, lang, term_labeller(store))
+        return render(request, "entity.html", lang, urls.rdf_url(iri, ".jsonld"), alternate_type="application/ld+json",
+                      e=view, panel=_panel(request, iri, view, lang)).body
+
+    body = answer_cache(request).get_or_build(store.generation, key, build)
+    return HTMLResponse(body, headers={"Content-Security-Policy": CSP, "Vary": "Accept"})
+
+
+def _panel(request: Request, iri, view: dict, lang: str) -> dict | None:
+    """The planner's answer at the top of an entity page: for a measure the national policies it
+    supports, for a national item or plan its local supporters, for a numeric indicator its progress
+    chart. Each panel names its own JSON twin and CSV download."""
+    store = get_store(request)
+    cache, generation, ident = answer_cache(request), store.generation, local_id(iri)
+    types = label_index(store).types.get(iri, set())
+    if types & LOCAL_KINDS:
+        data = cache.get_or_build(generation, ("alignments-view", ident, lang), lambda: planner.measure_support(
+            store, iri, lang, suggestions=suggestions(request, lang) if PK.Measure in types else None))
+        return {"kind": "measure", "data": data, "json": urls.alignments_url(ident, lang),
+                "csv": urls.alignments_url(ident, lang, fmt="csv"), "is_measure": PK.Measure in types}
+    if planner.is_national(store, iri):
+        data = cache.get_or_build(generation, ("supporting-view", ident, lang),
+                                  lambda: planner.national_support(store, iri, lang))
+        return {"kind": "national", "data": data, "json": urls.supporting_measures_url(ident, lang),
+                "csv": urls.supporting_measures_url(ident, lang, fmt="csv")}
+    if PK.NumericIndicator in types:
+        as_of = request.query_params.get("as_of")
+        try:
+            day = parse_as_of(as_of)
+        except ValueError:
+            day = parse_as_of(None)
+        data = cache.get_or_build(generation, ("progress-one-view", ident, day.isoformat(), lang),
+                                  lambda: progress_view.indicator_progress(store, iri, as_of=day, lang=lang))
+        if data is None:
+            return None
+        return {"kind": "indicator", "data": data, "json": urls.progress_url(ident, lang, as_of=as_of),
+                "svg": Markup(chart_svg(data["chart"], ident=f"chart-{ident}", lang=lang))}
+    return None
+

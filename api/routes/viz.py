@@ -12,7 +12,7 @@ from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import HTMLResponse, JSONResponse
 
 from policykg.api.answers import AnswerCache
-from policykg.api.deps import get_settings, get_store
+from policykg.api.deps import settings_dependency, store_dependency
 from policykg.api.settings import Settings
 from policykg.graph.store import Store
 from policykg.viz.filters import MAX_HOPS, VizFilter, apply_filters, filter_params, make_filter
@@ -65,8 +65,8 @@ def viz_page(
     f: VizFilter = Depends(viz_filter),
     layout: Layout = Query(Layout.hierarchical, description="hierarchical (national left, local right) or force."),
     lang: Lang | None = Query(None, description="Page language (ja or en); the page can switch."),
-    store: Store = Depends(get_store),
-    settings: Settings = Depends(get_settings),
+    store: Store = Depends(store_dependency),
+    settings: Settings = Depends(settings_dependency),
 ) -> HTMLResponse:
     language = lang.value if lang else settings.default_lang
     if language not in LANGS:
@@ -88,7 +88,7 @@ def viz_page(
 def viz_json(
     request: Request,
     f: VizFilter = Depends(viz_filter),
-    store: Store = Depends(get_store),
+    store: Store = Depends(store_dependency),
 ) -> JSONResponse:
     model = _filtered_model(request, store, f)
     body = {

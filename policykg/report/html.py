@@ -11,10 +11,12 @@ from __future__ import annotations
 from urllib.parse import urlsplit
 
 from jinja2 import Environment, PackageLoader
+from markupsafe import Markup
 
-from policykg.api.urls import entity_path
+from policykg.api.urls import entity_path, safe_href
 from policykg.graph.analysis.gaps import GAP_LISTS
 from policykg.namespaces import ID
+from policykg.report.chart import chart_from_status, chart_svg
 from policykg.report.text import SECTIONS, STATUS, STATUS_COLOUR, entity_label, t
 
 __all__ = ["render_html", "entity_href", "progress_fraction", "heat_style", "detail_text", "check_base_url", "format_number"]
@@ -119,9 +121,12 @@ def _view(doc: dict, lang: str, base_url: str) -> dict:
         ],
     }
     indicators = []
-    for row in doc["indicator_status"]:
+    for n, row in enumerate(doc["indicator_status"]):
         fraction = progress_fraction(row)
+        chart = chart_from_status(row, title=entity_label(row, lang), as_of=doc["as_of"], status_text=t(row["status"], lang))
         indicators.append({
+            # the same server-side SVG as the indicator pages (policykg.report.chart), escaped there
+            "chart": Markup(chart_svg(chart, ident=f"chart-{n}", lang=lang, width=520, height=260)),
             "label": entity_label(row, lang), "href": entity_href(row["iri"], base_url), "unit": row.get("unit") or "",
             "status": t(row["status"], lang), "colour": STATUS_COLOUR[row["status"]],
             "baseline": row.get("baseline"), "latest": row.get("latest"), "target": row.get("target"),
@@ -143,6 +148,7 @@ def _environment() -> Environment:
     env = Environment(loader=PackageLoader("policykg.report", "templates"), autoescape=True,
                       trim_blocks=True, lstrip_blocks=True)
     env.filters["num"] = format_number
+    env.filters["safe_href"] = safe_href  # the pages' one rule for links (policykg.api.urls)
     return env
 
 
@@ -154,6 +160,6 @@ def render_html(doc: dict, *, lang: str = "ja", base_url: str = "http://127.0.0.
     base = check_base_url(base_url)
     text = {key: t(key, lang) for key in (
         "title", "as_of", "summary", "coverage", "indicators", "indicator", "status", "baseline", "latest",
-        "target", "progress", "ratio", "unit", "none", "label", "detail", "count", "footer", "date")}
+        "target", "progress", "ratio", "unit", "none", "label", "detail", "count", "footer", "date", "charts")}
     return _environment().get_template("report.html").render(
         doc=doc, lang=lang, text=text, **_view(doc, lang, base))

@@ -9,6 +9,7 @@ TEXT: dict[str, dict[str, str]] = {
     "coverage": {"ja": "国の柱 × 地方の分野（支える施策の数）", "en": "National pillars × local areas (supporting measures)"},
     "coverage_sheet": {"ja": "対応状況", "en": "Coverage"},
     "indicators": {"ja": "指標の進捗", "en": "Indicator progress"},
+    "charts": {"ja": "指標のグラフ（基準値・目標・道筋・最新の実績）", "en": "Indicator charts (baseline, target, path, latest value)"},
     "indicator": {"ja": "指標", "en": "Indicator"},
     "status": {"ja": "状況", "en": "Status"},
     "baseline": {"ja": "基準値", "en": "Baseline"},

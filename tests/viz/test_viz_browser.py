@@ -8,6 +8,7 @@ Screenshots land in artifacts/viz/ (gitignored).
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import socket
 import threading
@@ -21,7 +22,7 @@ import uvicorn
 from policykg.api.app import create_app
 from policykg.viz.export import export_html
 from policykg.viz.filters import VizFilter
-from policykg.viz.kinds import NO_STATUS_COLOR, STATUSES
+from policykg.viz.kinds import KINDS, MAX_NODE_SIZE, MIN_LABEL_PX, NO_STATUS_COLOR, STATUSES
 from policykg.viz.layout import Layout
 from policykg.viz.model import build_network
 
@@ -321,4 +322,135 @@ def test_served_focus_selects_the_node(watched, mini_server):
     assert watched.page.evaluate("document.body.dataset.selected") == ID + "testpref/area/testpref-area-1"
     assert watched.page.locator("#pk-panel-title").text_content() == "Living"
     assert watched.visible() == 5        # the area, its plan, its direction and both phases
+    watched.check()
+
+
+# ---------- issue 11 item 8: readable at first sight ----------
+
+SHAPE_WORDS = re.compile(r"\b(box|database|dot|diamond|hexagon|square|triangle|triangleDown|star|ellipse)\b", re.I)
+VIEW = """() => {
+    const net = window.pkViz.network, canvas = document.querySelector('#pk-network canvas');
+    const scale = net.getScale(), shown = window.pkViz.nodes.get({filter: n => !n.hidden});
+    return {scale, width: canvas.clientWidth, height: canvas.clientHeight, nodes: shown.map(n => {
+        const p = net.canvasToDOM(net.getPositions([n.id])[n.id]);
+        return {id: n.id, kind: window.pkViz.data.nodes.find(m => m.id === n.id).kind, x: p.x, y: p.y,
+                size: n.size, px: n.font.size * scale, drawn: net.body.nodes[n.id].labelModule.visible()};
+    })};
+}"""
+
+
+def first_view(watched) -> dict:
+    view = watched.page.evaluate(VIEW)
+    assert view["nodes"], "nothing is shown"
+    return view
+
+
+def assert_inside(view) -> None:
+    """Every shown node, dot included, lies inside the canvas (nothing clipped at the edges)."""
+    w, h, s = view["width"], view["height"], view["scale"]
+    outside = [n["id"] for n in view["nodes"]
+               if not (0 <= n["x"] - n["size"] * s and n["x"] + n["size"] * s <= w
+                       and 0 <= n["y"] - n["size"] * s and n["y"] + n["size"] * s <= h)]
+    assert outside == [], f"{len(outside)} of {len(view['nodes'])} nodes are clipped: {outside[:5]}"
+
+
+@pytest.mark.parametrize("server, query, shot", [
+    ("mini_server", "focus=暮らし&hops=1", "focus-mini"),
+    ("hokkaido_server", "focus=北海道型のMaaSの展開&hops=2", "focus-maas-hops2"),
+    ("hokkaido_server", "focus=暮らし&hops=1&lang=en", "focus-living-en"),
+])
+def test_focus_view_fits_the_canvas_with_readable_labels(watched, request, server, query, shot):
+    watched.open(f"{request.getfixturevalue(server).url}/viz?{query}")
+    view = first_view(watched)
+    assert_inside(view)
+    small = [(n["id"], round(n["px"], 1)) for n in view["nodes"] if n["px"] < MIN_LABEL_PX]
+    assert small == [], f"labels under {MIN_LABEL_PX}px on screen at scale {view['scale']:.2f}: {small[:5]}"
+    assert all(n["drawn"] for n in view["nodes"])
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    watched.page.screenshot(path=str(ARTIFACTS / f"{shot}.png"))
+    watched.check()
+
+
+def test_show_neighbourhood_refits_the_canvas(watched, hokkaido_server):
+    """The panel's button (client side) fits and enlarges like the served focus view."""
+    watched.open(f"{hokkaido_server.url}/viz")
+    watched.page.fill("#pk-search-input", "北海道型のMaaSの展開")
+    watched.page.press("#pk-search-input", "Enter")
+    watched.page.fill("#pk-hops", "2")
+    watched.page.click("#pk-focus")
+    view = first_view(watched)
+    assert 5 <= len(view["nodes"]) < 150
+    assert_inside(view)
+    assert min(n["px"] for n in view["nodes"]) >= MIN_LABEL_PX
+    watched.check()
+
+
+def test_whole_graph_first_view(watched, hokkaido_server):
+    """All of Hokkaido at once (too many for every label): every node inside the canvas; plans, pillar
+    groups, areas and pillars labelled at ≥ 12 px where their labels do not collide; no label drawn
+    under 11 px (vis fades labels in between); the rest named on hover; sizes by role, none giant."""
+    watched.open(f"{hokkaido_server.url}/viz")
+    view = first_view(watched)
+    assert len(view["nodes"]) > 150
+    assert_inside(view)
+    by_kind: dict[str, list[dict]] = {}
+    for n in view["nodes"]:
+        by_kind.setdefault(n["kind"], []).append(n)
+    labelled = 0
+    for kind in ("plan", "pillar_group", "pillar", "area"):
+        readable = [n for n in by_kind[kind] if n["drawn"] and n["px"] >= MIN_LABEL_PX]
+        assert readable, kind
+        labelled += len(readable)
+    assert labelled >= 8
+    assert [n["id"] for n in view["nodes"] if n["drawn"] and n["px"] < MIN_LABEL_PX - 1] == []
+    assert all(n["drawn"] for n in by_kind["plan"][:1])
+    # the enlarged labels do not sit on each other (vis's own label boxes, screen px)
+    boxes = watched.page.evaluate("""(ids) => { const net = window.pkViz.network, s = net.getScale();
+        return ids.map(id => { const z = net.body.nodes[id].labelModule.size;
+            return [z.left * s, z.top * s, (z.left + z.width) * s, (z.top + z.height) * s]; }); }""",
+        [n["id"] for n in view["nodes"] if n["drawn"]])
+    overlaps = [(a, b) for i, a in enumerate(boxes) for b in boxes[i + 1:]
+                if min(a[2], b[2]) - max(a[0], b[0]) > 4 and min(a[3], b[3]) - max(a[1], b[1]) > 4]
+    assert overlaps == [], f"{len(overlaps)} overlapping labels"
+    # sizes by role, none giant: a pillar group is a modest shape, not a label-sized cylinder
+    assert max(n["size"] for n in view["nodes"]) <= MAX_NODE_SIZE
+    assert min(n["size"] for n in by_kind["plan"]) > max(n["size"] for n in by_kind["pillar_group"]) \
+        > max(n["size"] for n in by_kind["pillar"]) > max(n["size"] for n in by_kind["measure"])
+    group = by_kind["pillar_group"][0]["id"]
+    shape = watched.page.evaluate("(id) => { const s = window.pkViz.network.body.nodes[id].shape; return [s.width, s.height]; }", group)
+    assert max(shape) <= 2 * MAX_NODE_SIZE, shape
+    assert watched.page.evaluate(f"window.pkViz.network.body.nodes[{group!r}].options.scaling.label.drawThreshold") \
+        == MIN_LABEL_PX
+    # hover names a node whose label is not drawn
+    hidden = next(n for n in view["nodes"] if not n["drawn"])
+    box = watched.page.locator("#pk-network canvas").bounding_box()
+    watched.page.mouse.move(5, 5)
+    watched.page.mouse.move(box["x"] + hidden["x"], box["y"] + hidden["y"], steps=3)
+    wait_until(watched.page, "!document.getElementById('pk-tooltip').hidden", 5)
+    kind_words = {k.ja for k in KINDS}
+    assert watched.page.locator("#pk-tooltip").text_content().split("\n")[-1] in kind_words
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    watched.page.screenshot(path=str(ARTIFACTS / "hokkaido-first-view.png"))
+    watched.check()
+
+
+def test_legend_is_in_words(watched, mini_server):
+    watched.open(f"{mini_server.url}/viz")
+    text = watched.page.locator("#pk-legend").inner_text()
+    for word in ("計画", "柱のグループ", "柱・基本戦略", "国の施策・項目", "分野", "施策の展開方針", "主な取組", "指標",
+                 "支える", "寄与する", "対応する方針", "資料に明記"):
+        assert word in text
+    assert not SHAPE_WORDS.search(text), SHAPE_WORDS.search(text)
+    watched.page.click("#pk-lang")
+    text = watched.page.locator("#pk-legend").inner_text()
+    for word in ("Plan", "Pillar group", "National item", "Area", "Policy direction", "Measure", "Indicator", "supports"):
+        assert word in text
+    assert not SHAPE_WORDS.search(text), SHAPE_WORDS.search(text)
+    watched.check()
+
+
+def test_legend_in_english_with_lang_en(watched, mini_server):
+    watched.open(f"{mini_server.url}/viz?lang=en")
+    text = watched.page.locator("#pk-legend").inner_text()
+    assert "Measure" in text and "主な取組" not in text and not SHAPE_WORDS.search(text)
     watched.check()

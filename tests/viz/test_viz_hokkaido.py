@@ -23,8 +23,9 @@ def model(hokkaido_store):
     ("area", "pk:PolicyArea", 5),                 # (1)..(5)
     ("direction", "pk:PolicyDirection", 18),      # 6 + 5 + 2 + 2 + 3 rows
     ("measure", "pk:Measure", 39),                # 42 checkboxes, 3 of them （再掲）
-    ("indicator", "pk:NumericIndicator pk:QualitativeIndicator", 31),   # 30 local + the デジ田 KPI
+    ("indicator", "pk:NumericIndicator pk:QualitativeIndicator", 37),   # 30 local + 7 デジ田 KPIs (data/national)
     ("phase", "pk:RoadmapPhase", 23),             # roadmap (slide 1): 5 initial foci + 18 plan-direction phases
+    ("roadmap_row", "pk:RoadmapRow", 13),         # roadmap (slide 1): 医療・福祉 … デジタル人材の育成・確保
 ])
 def test_counts_match_the_deck_and_sparql(model, hokkaido_store, kind, classes, in_deck):
     drawn = sum(1 for n in model["nodes"] if n["kind"] == kind)
@@ -64,7 +65,8 @@ def test_every_measure_has_a_source_line(model):
 
 def test_kinds_are_all_known(model):
     assert set(Counter(n["kind"] for n in model["nodes"])) <= {
-        "plan", "pillar_group", "pillar", "national_item", "area", "direction", "measure", "indicator", "phase"}
+        "plan", "pillar_group", "pillar", "national_item", "area", "direction", "measure", "indicator", "phase",
+        "roadmap_row"}
 
 
 def test_every_measure_alignment_is_an_edge(model, hokkaido_store):
@@ -80,3 +82,16 @@ def test_edge_lists_come_in_a_fixed_order(model):
     """Same store, same page: transition edges (7 in the deck) are sorted like the alignment edges."""
     transitions = [e["id"] for e in model["edges"] if e["rel"] == "transition"]
     assert len(transitions) == 7 and transitions == sorted(transitions)
+
+
+def test_roadmap_rows_corresponds_to_edges_are_drawn(model, hokkaido_store):
+    """Issue 11 item 8: each row -> the direction whose wording contains it (11 links from 13 rows, slide 1)."""
+    query = sparql_prefixes() + "SELECT ?row ?d WHERE { ?row a pk:RoadmapRow ; pk:correspondsTo ?d }"
+    expected = {(str(r["row"]), str(r["d"])) for r in hokkaido_store.query(query).rows}
+    rows = {n["id"]: n for n in model["nodes"] if n["kind"] == "roadmap_row"}
+    drawn = {(e["from"], e["to"]) for e in model["edges"] if e["rel"] == "correspondsTo" and e["from"] in rows}
+    assert len(expected) == 11 and drawn == expected
+    kinds = {n["id"]: n["kind"] for n in model["nodes"]}
+    assert {kinds[to] for _, to in drawn} == {"direction"}
+    by_label = {n["label"]["ja"]: n for n in rows.values()}
+    assert by_label["データの利活用"]["areas"] and by_label["教育"]["areas"]     # every row sits in its area

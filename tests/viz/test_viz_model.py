@@ -6,7 +6,7 @@ from collections import Counter
 
 import pytest
 
-from policykg.viz.kinds import KINDS, STATUSES, kind_of
+from policykg.viz.kinds import KINDS, MAX_NODE_SIZE, RELATIONS, STATUSES, kind_of, legend
 from policykg.viz.model import QUERY_NAMES, load_viz_query
 
 from project_paths import ROOT
@@ -40,8 +40,41 @@ def test_every_drawable_entity_is_one_node(mini_model):
                       "direction": 2, "measure": 3, "indicator": 3, "phase": 2}
 
 
-def test_kinds_have_distinct_colours_and_shapes():
-    assert len({k.color for k in KINDS}) == len({k.shape for k in KINDS}) == len(KINDS) == 9
+SIZED_SHAPES = {"dot", "square", "diamond", "hexagon", "triangle", "triangleDown", "star"}
+"""vis shapes whose size is their ``size`` option (label outside). Box, ellipse, circle and database
+grow with their label: a long label made pillar groups huge purple cylinders (issue 11 item 8)."""
+
+
+def test_kinds_have_distinct_colours_and_modest_shapes():
+    assert len({k.color for k in KINDS}) == len(KINDS) == 10
+    assert {k.shape for k in KINDS} <= SIZED_SHAPES
+
+
+def test_node_size_by_role_is_bounded():
+    size = {k.key: k.size for k in KINDS}
+    assert max(size.values()) <= MAX_NODE_SIZE <= 30
+    assert size["plan"] > size["pillar_group"] > size["pillar"] > size["national_item"] >= size["measure"]
+    assert size["plan"] > size["area"] > size["direction"] > size["measure"]
+    assert min(size.values()) >= 6                       # still a dot one can hover and click
+
+
+def test_legend_names_kinds_in_words():
+    kinds = legend()["kinds"]
+    ja = {k["ja"] for k in kinds}
+    for word in ("計画", "柱のグループ", "柱・基本戦略", "国の施策・項目", "分野", "施策の展開方針", "主な取組", "指標",
+                 "ロードマップの区分"):
+        assert word in ja
+    shapes = {"box", "database", "dot", "diamond", "hexagon", "square", "triangle", "triangledown", "star", "ellipse"}
+    assert not any(k["ja"].lower() in shapes or k["en"].lower() in shapes for k in kinds)
+    assert {k["en"] for k in kinds} >= {"Plan", "Measure", "Indicator", "Area", "Policy direction", "Roadmap row"}
+
+
+def test_relation_words_match_the_pages():
+    """The viz and the pages name the alignment relations alike (支える / 寄与する)."""
+    from policykg.api.i18n import t
+
+    assert RELATIONS["Supports"][:2] == (t("rel_supports", "ja"), t("rel_supports", "en"))
+    assert RELATIONS["ContributesTo"][:2] == (t("rel_contributes_to", "ja"), t("rel_contributes_to", "en"))
 
 
 def test_specific_class_wins_over_national_item():

@@ -124,3 +124,19 @@ def test_precomputed_positions_do_not_overlap(layout):
         spans = {lvl: [pos[n["id"]][0] for n in model["nodes"] if n["level"] == lvl] for lvl in range(5)}
         assert all(max(spans[lvl]) < min(spans[lvl + 1]) for lvl in range(4))
         assert all(len(set(xs)) == 3 for xs in spans.values())   # 600 nodes per level -> 3 sub-columns
+
+
+def test_small_views_close_empty_levels_and_label_options(mini_model):
+    """A focus view keeps no empty hierarchical columns; labels wrap and none is drawn under 11 px."""
+    from policykg.viz.kinds import MIN_LABEL_PX
+    from policykg.viz.layout import LABEL_WIDTH
+
+    focused = apply_filters(mini_model, make_filter(focus="暮らし", hops=1))
+    data = page_data(focused, lang="ja", layout=Layout.hierarchical)
+    model_levels = sorted({n["level"] for n in focused["nodes"]})
+    assert model_levels != list(range(len(model_levels)))           # the model has gaps (plan at 9) ...
+    assert sorted({n["level"] for n in data["nodes"]}) == list(range(len(model_levels)))   # ... the page none
+    nodes = data["options"]["nodes"]
+    assert nodes["scaling"]["label"]["drawThreshold"] == MIN_LABEL_PX
+    assert nodes["widthConstraint"] == {"maximum": LABEL_WIDTH}
+    assert data["options"]["layout"]["hierarchical"]["nodeSpacing"] > LABEL_WIDTH / 2

@@ -45,11 +45,12 @@
     return kindStyle[n.kind].color;
   }
   function visNode(n) {
-    var color = nodeColor(n);
+    var color = nodeColor(n), style = kindStyle[n.kind];
     var v = {
-      id: n.id, label: short(label(n)), shape: kindStyle[n.kind].shape, level: n.level,
+      id: n.id, label: short(label(n)), shape: style.shape, level: n.level,
+      size: Math.min(style.size, legend.maxNodeSize),
       color: { background: color, border: "#2c3e50", highlight: { background: color, border: "#000000" } },
-      font: { color: ["box", "ellipse", "database"].indexOf(kindStyle[n.kind].shape) >= 0 ? "#ffffff" : "#1c2833" }
+      font: { size: style.font, color: "#1c2833", strokeWidth: 2, strokeColor: "#ffffff" }
     };
     if (n.x !== undefined) { v.x = n.x; v.y = n.y; }
     return v;
@@ -70,12 +71,79 @@
   var network = new vis.Network($("pk-network"), { nodes: nodes, edges: edges }, data.options);
   timings.network = performance.now();
 
+  /* ---------- first view: everything inside the canvas, labels readable or hidden ---------- */
+  var FIT_MARGIN = 0.9;          // fit, then zoom out 10%: a margin so no node or label touches the edge
+  var LINE_CHARS = 6, LABEL_MIN_WRAP = 180;   // a wrapped label keeps at least 6 characters a line
+  var BOOST_NODES = 60;          // up to this many nodes shown (viz.layout.SPACIOUS_NODES), every label is enlarged
+  function shownIds() { return data.nodes.filter(function (n) { return !hiddenNode[n.id]; }).map(function (n) { return n.id; }); }
+  function fitView(ids) {
+    network.fit({ nodes: ids, animation: false });
+    network.moveTo({ scale: network.getScale() * FIT_MARGIN, animation: false });
+  }
+  /* Fit the shown nodes, then give labels a font that is at least minLabelPx on screen at that
+     scale (all labels when few are shown, the plans/pillars/areas otherwise), refitting since bigger
+     labels take room. Labels still smaller than that are not drawn (vis drawThreshold): hover shows them. */
+  var ROLE_ORDER = ["plan", "pillar_group", "area", "pillar", "national_item", "direction", "measure",
+                    "indicator", "roadmap_row", "phase"];
+  function textWidth(text, font) {      // canvas units; a kanji/kana is about one em, Latin about 0.6
+    var w = 0;
+    for (var i = 0; i < text.length; i++) { w += text.charCodeAt(i) < 0x2e80 ? 0.6 : 1; }
+    return w * font;
+  }
+  /* With many nodes shown, labels are enlarged by role (plans first, then pillar groups, areas,
+     pillars, …) only where the label does not overlap one already enlarged: the rest show on hover. */
+  function roleLabels(ids, font, wrap) {
+    var placed = [], chosen = {}, positions = network.getPositions(ids);
+    ROLE_ORDER.forEach(function (kind) {
+      ids.forEach(function (id) {
+        var n = byId[id];
+        if (n.kind !== kind) { return; }
+        var width = textWidth(short(label(n)), font), lines = Math.ceil(width / wrap);
+        // generous: vis breaks lines at its own places, so allow one line and one character more
+        var w = Math.min(width, wrap) + font, h = (lines + 1) * font, p = positions[id], top = p.y + kindStyle[kind].size;
+        var box = { left: p.x - w / 2, right: p.x + w / 2, top: top, bottom: top + h };
+        var clash = placed.some(function (b) { return box.left < b.right && b.left < box.right && box.top < b.bottom && b.top < box.bottom; });
+        if (!clash) { placed.push(box); chosen[id] = true; }
+      });
+    });
+    return chosen;
+  }
+  function readableView(ids) {
+    if (!ids.length) { return; }
+    network.setSize();    // take the canvas's current size now (the panel may just have opened), not on vis's next resize check
+    var boostAll = ids.length <= BOOST_NODES, fonts = {};
+    var wrap = (data.options.nodes.widthConstraint || {}).maximum;
+    function enlarge(scale) {
+      var want = Math.ceil(legend.minLabelPx / scale), changes = [];
+      var chosen = boostAll ? null : roleLabels(ids, want, Math.max(wrap || LABEL_MIN_WRAP, want * LINE_CHARS));
+      ids.forEach(function (id) {
+        var base = kindStyle[byId[id].kind].font, size = (!chosen || chosen[id]) ? Math.max(base, want) : base;
+        if (size !== (fonts[id] || base)) {
+          fonts[id] = size;
+          var change = { id: id, font: { size: size, color: "#1c2833", strokeWidth: 2, strokeColor: "#ffffff" } };
+          if (wrap) { change.widthConstraint = { maximum: Math.max(wrap, size * LINE_CHARS) }; }
+          changes.push(change);
+        }
+      });
+      if (changes.length) { nodes.update(changes); }
+      return changes.length;
+    }
+    // Bigger labels take room, so fit again; wrapped labels keep this converging in a few rounds.
+    // Node positions do not depend on fonts: the last enlargement never moves a node off the canvas.
+    for (var round = 0; round < 6; round++) {
+      fitView(ids);
+      if (!enlarge(network.getScale())) { break; }
+    }
+    document.body.dataset.scale = String(network.getScale());
+  }
+
   function markReady() {
     if (document.body.dataset.ready === "1") { return; }
     network.setOptions({ physics: false });
+    if (data.focus && byId[data.focus]) { select(data.focus, { keepView: true }); }
+    readableView(shownIds());
     document.body.dataset.ready = "1";
     window.pkViz.readyAt = timings.ready = performance.now();
-    if (data.focus && byId[data.focus]) { select(data.focus); }
   }
   if (data.options.physics && data.options.physics.enabled) {
     network.once("stabilizationIterationsDone", markReady);
@@ -186,18 +254,18 @@
     var focusBtn = el("button", t("focus")); focusBtn.type = "button"; focusBtn.id = "pk-focus";
     focusBtn.addEventListener("click", function () { focusOn(n.id, parseInt(hops.value, 10) || 0); });
     var allBtn = el("button", t("showAll")); allBtn.type = "button"; allBtn.id = "pk-show-all";
-    allBtn.addEventListener("click", function () { state.focusSet = null; applyFilters(); });
+    allBtn.addEventListener("click", function () { state.focusSet = null; applyFilters(); readableView(shownIds()); });
     actions.appendChild(el("span", t("hops"))); actions.appendChild(hops); actions.appendChild(focusBtn); actions.appendChild(allBtn);
     panel.appendChild(actions);
   }
 
-  function select(id) {
+  function select(id, how) {
     if (!byId[id]) { return; }
     if (hiddenNode[id]) { state.focusSet = null; resetControls(); applyFilters(); }
     state.selected = id;
     document.body.dataset.selected = id;
     network.selectNodes([id]);
-    network.focus(id, { scale: Math.max(network.getScale(), 0.8), animation: false });
+    if (!(how && how.keepView)) { network.focus(id, { scale: Math.max(network.getScale(), 0.8), animation: false }); }
     renderPanel();
   }
   network.on("click", function (p) {
@@ -223,7 +291,7 @@
   function focusOn(id, hops) {
     state.focusSet = neighbourhood(id, hops);
     applyFilters();
-    network.fit({ nodes: Object.keys(state.focusSet), animation: false });
+    readableView(shownIds());
   }
 
   /* ---------- filters ---------- */
@@ -299,15 +367,16 @@
   function renderLegend() {
     var box = $("pk-legend");
     box.replaceChildren();
-    function row(color, text, line, dashed) {
+    function row(color, text, line, dashed, shape) {
       var r = el("div", null, "pk-legend-row");
       var sw = el("span", null, line ? "pk-line" : "pk-swatch");
+      if (shape) { sw.dataset.shape = shape; }      // drawn by CSS; the text is the kind's name only
       if (line) { sw.style.borderTopColor = color; sw.style.borderTopStyle = dashed ? "dashed" : "solid"; }
       else { sw.style.background = color; }
       r.appendChild(sw); r.appendChild(el("span", text)); box.appendChild(r);
     }
     box.appendChild(el("h3", t("kinds")));
-    legend.kinds.forEach(function (k) { row(k.color, named(k, k.key) + " (" + k.shape + ")", false, false); });
+    legend.kinds.forEach(function (k) { row(k.color, named(k, k.key), false, false, k.shape); });
     box.appendChild(el("h3", t("evidence")));
     legend.evidence.forEach(function (e) { row("#566573", named(e, e.key), true, e.dashes); });
     box.appendChild(el("h3", t("relations")));
