@@ -38,7 +38,7 @@ def long_string(size: int) -> str:
     return 'SELECT * WHERE { ?s ?p "' + "x" * size + '" }'
 
 
-def measure(text: str, limit: float = 60.0) -> str:
+def measure(text: str, limit: float = 15.0) -> str:
     result: dict = {}
 
     def run() -> None:

@@ -11,17 +11,11 @@ from __future__ import annotations
 
 import os
 import shutil
-import socket
-import threading
-import time
 from pathlib import Path
 from urllib.parse import urlparse
 
 import pytest
-import uvicorn
 
-from app_support import api_settings
-from policykg.api.app import create_app
 from project_paths import ROOT
 
 CHROMIUM = "/usr/bin/chromium"
@@ -39,31 +33,6 @@ def launch(pw):
         pytest.fail("headless Chromium is missing: run `apt-get install chromium` "
                     "(or set POLICYKG_SKIP_BROWSER=1 to skip browser tests)")
     return pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-
-
-class LiveServer:
-    """uvicorn in a thread on 127.0.0.1 and a free port."""
-
-    def __init__(self, store, **settings: object) -> None:
-        self.sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-        self.sock.bind(("127.0.0.1", 0))
-        self.url = f"http://127.0.0.1:{self.sock.getsockname()[1]}"
-        self.server = uvicorn.Server(uvicorn.Config(create_app(api_settings(**settings), store=store), log_level="warning"))
-        self.thread = threading.Thread(target=self.server.run, kwargs={"sockets": [self.sock]}, daemon=True)
-
-    def __enter__(self) -> "LiveServer":
-        self.thread.start()
-        deadline = time.monotonic() + 15
-        while not self.server.started:
-            if time.monotonic() > deadline:
-                raise RuntimeError("uvicorn did not start")
-            time.sleep(0.02)
-        return self
-
-    def __exit__(self, *exc) -> None:
-        self.server.should_exit = True
-        self.thread.join(10)
-        self.sock.close()
 
 
 class Watched:

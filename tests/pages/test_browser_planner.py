@@ -9,7 +9,8 @@ from datetime import date
 
 import pytest
 
-from browser_support import LiveServer, Watched, launch
+from browser_support import Watched, launch
+from live_server import live_server
 from policykg.graph.analysis.gaps import build_gaps
 from policykg.graph.analysis.trace import trace_measure
 
@@ -30,13 +31,13 @@ def browser():
 
 @pytest.fixture(scope="module")
 def server(planner_store):
-    with LiveServer(planner_store) as live:
-        yield live
+    with live_server(planner_store) as url:
+        yield url
 
 
 @pytest.fixture()
 def watched(browser, server):
-    page = Watched(browser, server.url)
+    page = Watched(browser, server)
     yield page
     page.close()
 
@@ -193,7 +194,7 @@ def test_every_control_is_reachable_by_keyboard(watched, name, url):
 
 
 def test_pages_read_well_on_a_phone(browser, server):
-    phone = Watched(browser, server.url, width=390, height=844)
+    phone = Watched(browser, server, width=390, height=844)
     try:
         for name, path in [("gaps", f"/gaps?as_of={AS_OF}"), ("indicator", f"/id/hokkaido/indicator/i-7xifj34jhh?as_of={AS_OF}")]:
             phone.open(path)
@@ -228,8 +229,8 @@ def test_upload_observations_then_the_indicator_shows_status_and_points(browser)
     from project_paths import SOURCE_DECK
 
     store = build_store([SOURCE_DECK, *bundled_alignment_files()])
-    with LiveServer(store, api_token="browser-token") as live:
-        watched = Watched(browser, live.url)
+    with live_server(store, api_token="browser-token") as url:
+        watched = Watched(browser, url)
         try:
             page = watched.open("/indicators").page
             page.get_by_role("link", name="実績値の登録").click()

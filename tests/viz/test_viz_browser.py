@@ -10,24 +10,20 @@ from __future__ import annotations
 import os
 import re
 import shutil
-import socket
-import threading
 import time
 from pathlib import Path
 from urllib.parse import urlparse
 
 import pytest
-import uvicorn
 
-from policykg.api.app import create_app
 from policykg.viz.export import export_html
 from policykg.viz.filters import VizFilter
 from policykg.viz.kinds import KINDS, MAX_NODE_SIZE, MIN_LABEL_PX, NO_STATUS_COLOR, STATUSES
 from policykg.viz.layout import Layout
 from policykg.viz.model import build_network
 
-from app_support import api_settings
 from project_paths import ROOT
+from live_server import live_server
 from viz_support import sparql_count
 
 pytestmark = pytest.mark.browser
@@ -55,42 +51,16 @@ def browser():
         instance.close()
 
 
-class LiveServer:
-    """uvicorn in a thread on 127.0.0.1 and a free port."""
-
-    def __init__(self, store) -> None:
-        self.sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-        self.sock.bind(("127.0.0.1", 0))
-        self.url = f"http://127.0.0.1:{self.sock.getsockname()[1]}"
-        app = create_app(api_settings(), store=store)
-        self.server = uvicorn.Server(uvicorn.Config(app, log_level="warning", lifespan="on"))
-        self.thread = threading.Thread(target=self.server.run, kwargs={"sockets": [self.sock]}, daemon=True)
-
-    def __enter__(self) -> "LiveServer":
-        self.thread.start()
-        deadline = time.monotonic() + 15
-        while not self.server.started:
-            if time.monotonic() > deadline:
-                raise RuntimeError("uvicorn did not start")
-            time.sleep(0.02)
-        return self
-
-    def __exit__(self, *exc) -> None:
-        self.server.should_exit = True
-        self.thread.join(10)
-        self.sock.close()
-
-
 @pytest.fixture(scope="module")
 def mini_server(mini_store):
-    with LiveServer(mini_store) as server:
-        yield server
+    with live_server(mini_store) as url:
+        yield url
 
 
 @pytest.fixture(scope="module")
 def xss_server(xss_store):
-    with LiveServer(xss_store) as server:
-        yield server
+    with live_server(xss_store) as url:
+        yield url
 
 
 def wait_until(page, expression: str, timeout: float = 30.0) -> None:
@@ -175,7 +145,7 @@ def watched(browser):
 ])
 def test_served_page_draws_the_filtered_nodes(watched, mini_server, mini_store, query, classes):
     expected = sparql_count(mini_store, classes)
-    watched.open(f"{mini_server.url}/viz?{query}")
+    watched.open(f"{mini_server}/viz?{query}")
     assert watched.page.evaluate("window.pkViz.nodes.length") == expected
     assert watched.visible() == expected
     assert watched.page.evaluate("Object.keys(window.pkViz.network.getPositions()).length") == expected
@@ -185,7 +155,7 @@ def test_served_page_draws_the_filtered_nodes(watched, mini_server, mini_store, 
 
 
 def test_click_opens_panel_and_focus_shows_neighbourhood(watched, mini_server):
-    watched.open(f"{mini_server.url}/viz")
+    watched.open(f"{mini_server}/viz")
     assert watched.page.locator("#pk-panel").is_hidden()
     watched.click_node(ID + "testpref/measure/m-m1")
     panel = watched.page.locator("#pk-panel")
@@ -206,7 +176,7 @@ def test_click_opens_panel_and_focus_shows_neighbourhood(watched, mini_server):
 
 
 def test_search_is_width_and_space_tolerant_and_bilingual(watched, mini_server):
-    watched.open(f"{mini_server.url}/viz")
+    watched.open(f"{mini_server}/viz")
     watched.page.fill("#pk-search-input", "ＩＣＴ を活用した　鳥獣害対策")
     watched.page.press("#pk-search-input", "Enter")
     wait_until(watched.page, "document.body.dataset.selected !== ''", 5)
@@ -225,7 +195,7 @@ def test_search_is_width_and_space_tolerant_and_bilingual(watched, mini_server):
 
 
 def test_client_side_filters(watched, mini_server):
-    watched.open(f"{mini_server.url}/viz")
+    watched.open(f"{mini_server}/viz")
     colours = watched.page.evaluate("""(ids) => ids.map(id => window.pkViz.nodes.get(id).color.background)""",
                                     [ID + "testpref/indicator/i-i1", ID + "testpref/indicator/i-i2"])
     assert colours == [STATUSES["StatusOnTrack"][2], NO_STATUS_COLOR]    # assessed: status colour; else grey
@@ -242,7 +212,7 @@ def test_client_side_filters(watched, mini_server):
 
 
 def test_hostile_labels_render_as_text_and_run_nothing(watched, xss_server):
-    watched.open(f"{xss_server.url}/viz")
+    watched.open(f"{xss_server}/viz")
     page = watched.page
     watched.click_node(ID + "xss/measure/m-img")
     page.locator("#pk-panel").wait_for(state="visible")
@@ -294,12 +264,12 @@ def test_exported_file_works_from_disk(watched, mini_store, tmp_path):
 
 @pytest.fixture(scope="module")
 def hokkaido_server(hokkaido_store):
-    with LiveServer(hokkaido_store) as server:
-        yield server
+    with live_server(hokkaido_store) as url:
+        yield url
 
 
 def test_bundled_graph_in_the_browser(watched, hokkaido_server, hokkaido_store):
-    watched.open(f"{hokkaido_server.url}/viz")
+    watched.open(f"{hokkaido_server}/viz")
     total = watched.page.evaluate("window.pkViz.nodes.length")
     assert total == len(build_network(hokkaido_store)["nodes"])
     watched.page.fill("#pk-search-input", "ＩＣＴを活用した 鳥獣害対策")
@@ -312,13 +282,13 @@ def test_bundled_graph_in_the_browser(watched, hokkaido_server, hokkaido_store):
 
 
 def test_bundled_graph_area_filter_in_the_browser(watched, hokkaido_server):
-    watched.open(f"{hokkaido_server.url}/viz?area=暮らし&kind=measure&layout=force")
+    watched.open(f"{hokkaido_server}/viz?area=暮らし&kind=measure&layout=force")
     assert watched.visible() == 13          # slide 13: the measures of (1) 暮らし
     watched.check()
 
 
 def test_served_focus_selects_the_node(watched, mini_server):
-    watched.open(f"{mini_server.url}/viz?focus=暮らし&hops=1&lang=en")
+    watched.open(f"{mini_server}/viz?focus=暮らし&hops=1&lang=en")
     assert watched.page.evaluate("document.body.dataset.selected") == ID + "testpref/area/testpref-area-1"
     assert watched.page.locator("#pk-panel-title").text_content() == "Living"
     assert watched.visible() == 5        # the area, its plan, its direction and both phases
@@ -360,7 +330,7 @@ def assert_inside(view) -> None:
     ("hokkaido_server", "focus=暮らし&hops=1&lang=en", "focus-living-en"),
 ])
 def test_focus_view_fits_the_canvas_with_readable_labels(watched, request, server, query, shot):
-    watched.open(f"{request.getfixturevalue(server).url}/viz?{query}")
+    watched.open(f"{request.getfixturevalue(server)}/viz?{query}")
     view = first_view(watched)
     assert_inside(view)
     small = [(n["id"], round(n["px"], 1)) for n in view["nodes"] if n["px"] < MIN_LABEL_PX]
@@ -373,7 +343,7 @@ def test_focus_view_fits_the_canvas_with_readable_labels(watched, request, serve
 
 def test_show_neighbourhood_refits_the_canvas(watched, hokkaido_server):
     """The panel's button (client side) fits and enlarges like the served focus view."""
-    watched.open(f"{hokkaido_server.url}/viz")
+    watched.open(f"{hokkaido_server}/viz")
     watched.page.fill("#pk-search-input", "北海道型のMaaSの展開")
     watched.page.press("#pk-search-input", "Enter")
     watched.page.fill("#pk-hops", "2")
@@ -389,7 +359,7 @@ def test_whole_graph_first_view(watched, hokkaido_server):
     """All of Hokkaido at once (too many for every label): every node inside the canvas; plans, pillar
     groups, areas and pillars labelled at ≥ 12 px where their labels do not collide; no label drawn
     under 11 px (vis fades labels in between); the rest named on hover; sizes by role, none giant."""
-    watched.open(f"{hokkaido_server.url}/viz")
+    watched.open(f"{hokkaido_server}/viz")
     view = first_view(watched)
     assert len(view["nodes"]) > 150
     assert_inside(view)
@@ -435,7 +405,7 @@ def test_whole_graph_first_view(watched, hokkaido_server):
 
 
 def test_legend_is_in_words(watched, mini_server):
-    watched.open(f"{mini_server.url}/viz")
+    watched.open(f"{mini_server}/viz")
     text = watched.page.locator("#pk-legend").inner_text()
     for word in ("計画", "柱のグループ", "柱・基本戦略", "国の施策・項目", "分野", "施策の展開方針", "主な取組", "指標",
                  "支える", "寄与する", "対応する方針", "資料に明記"):
@@ -450,7 +420,7 @@ def test_legend_is_in_words(watched, mini_server):
 
 
 def test_legend_in_english_with_lang_en(watched, mini_server):
-    watched.open(f"{mini_server.url}/viz?lang=en")
+    watched.open(f"{mini_server}/viz?lang=en")
     text = watched.page.locator("#pk-legend").inner_text()
     assert "Measure" in text and "主な取組" not in text and not SHAPE_WORDS.search(text)
     watched.check()
