@@ -13,6 +13,7 @@ import re
 import unicodedata
 import zipfile
 from collections.abc import Iterable, Iterator
+from contextlib import closing
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -187,10 +188,12 @@ def read_xlsx(path: str | Path) -> WorkbookData:
             if sheet is None or sheet.key in found:
                 continue
             try:  # one pass while the sheet holds no formula (the common case) ...
-                found[sheet.key] = _rows(file, sheet, _plain_lines(formula_book[title]))
+                with closing(_plain_lines(formula_book[title])) as lines:  # closed at once on a refusal too
+                    found[sheet.key] = _rows(file, sheet, lines)
             except _HasFormula:  # ... else cached values from a second, values-only reading
                 values_book = values_book or openpyxl.load_workbook(p, read_only=True, data_only=True)
-                found[sheet.key] = _rows(file, sheet, _xlsx_lines(file, sheet, values_book[title], formula_book[title]))
+                with closing(_xlsx_lines(file, sheet, values_book[title], formula_book[title])) as lines:
+                    found[sheet.key] = _rows(file, sheet, lines)
         _check_sheets(file, found, [t for t in formula_book.sheetnames if t != INSTRUCTIONS_TITLE])
     finally:
         formula_book.close()
