@@ -9,16 +9,14 @@ querying ``policykg serve`` on another port, in Debian's headless Chromium. No r
 
 from __future__ import annotations
 
-import os
-import shutil
 import threading
 import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from pathlib import Path
 from urllib.parse import urlparse
 
 import pytest
 
+from chromium import launch, require
 from live_server import live_server
 from project_paths import ROOT
 
@@ -112,9 +110,6 @@ def test_cors_setting(make_client):
 
 # -- YASGUI in Chromium ---------------------------------------------------------------------------
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run"]
 YASGUI = ROOT / "tests" / "browser_assets" / "node_modules" / "@zazuko" / "yasgui" / "build"
 
 PAGE = """<!doctype html>
@@ -166,19 +161,11 @@ class _Assets(ThreadingHTTPServer):
 
 @pytest.fixture(scope="module")
 def browser():
-    if not Path(CHROMIUM).exists() and not shutil.which("chromium"):
-        if os.environ.get("POLICYKG_SKIP_BROWSER") == "1":
-            pytest.skip("POLICYKG_SKIP_BROWSER=1 and no chromium installed")
-        pytest.fail("headless Chromium is missing: run `apt-get install chromium` "
-                    "(or set POLICYKG_SKIP_BROWSER=1 to skip browser tests)")
-    if not (YASGUI / "yasgui.min.js").exists():
-        if os.environ.get("POLICYKG_SKIP_BROWSER") == "1":
-            pytest.skip("POLICYKG_SKIP_BROWSER=1 and YASGUI not installed")
-        pytest.fail("YASGUI is not installed: run `bash scripts/setup.sh --test` (npm install in tests/browser_assets)")
+    require(YASGUI / "yasgui.min.js", "YASGUI", "bash scripts/setup.sh --test (npm install in tests/browser_assets)")
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as pw:
-        instance = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        instance = launch(pw)
         yield instance
         instance.close()
 

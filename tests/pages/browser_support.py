@@ -9,30 +9,17 @@ same-origin URL, so the page's CSP (``script-src 'self'``) admits it and nothing
 
 from __future__ import annotations
 
-import os
-import shutil
 from pathlib import Path
 from urllib.parse import urlparse
 
 import pytest
 
+from chromium import launch  # noqa: F401 — re-exported for the page tests
 from project_paths import ROOT
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run"]
 ARTIFACTS = ROOT / "artifacts" / "pages"
 AXE = ROOT / "tests" / "browser_assets" / "node_modules" / "axe-core" / "axe.min.js"
 AXE_URL_PATH = "/__test-assets__/axe.min.js"
-
-
-def launch(pw):
-    if not Path(CHROMIUM).exists() and not shutil.which("chromium"):
-        if os.environ.get("POLICYKG_SKIP_BROWSER") == "1":
-            pytest.skip("POLICYKG_SKIP_BROWSER=1 and no chromium installed")
-        pytest.fail("headless Chromium is missing: run `apt-get install chromium` "
-                    "(or set POLICYKG_SKIP_BROWSER=1 to skip browser tests)")
-    return pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
 
 
 class Watched:

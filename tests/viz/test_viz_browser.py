@@ -7,11 +7,8 @@ Screenshots land in artifacts/viz/ (gitignored).
 
 from __future__ import annotations
 
-import os
 import re
-import shutil
 import time
-from pathlib import Path
 from urllib.parse import urlparse
 
 import pytest
@@ -22,15 +19,13 @@ from policykg.viz.kinds import KINDS, MAX_NODE_SIZE, MIN_LABEL_PX, NO_STATUS_COL
 from policykg.viz.layout import Layout
 from policykg.viz.model import build_network
 
+from chromium import launch, require
 from project_paths import ROOT
 from live_server import live_server
 from viz_support import sparql_count
 
 pytestmark = pytest.mark.browser
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run"]
 ARTIFACTS = ROOT / "artifacts" / "viz"
 READY = "document.body.dataset.ready === '1'"
 ID = "https://w3id.org/policykg/id/"
@@ -38,15 +33,11 @@ ID = "https://w3id.org/policykg/id/"
 
 @pytest.fixture(scope="module")
 def browser():
-    if not Path(CHROMIUM).exists() and not shutil.which("chromium"):
-        if os.environ.get("POLICYKG_SKIP_BROWSER") == "1":
-            pytest.skip("POLICYKG_SKIP_BROWSER=1 and no chromium installed")
-        pytest.fail("headless Chromium is missing: run `apt-get install chromium` "
-                    "(or set POLICYKG_SKIP_BROWSER=1 to skip browser tests)")
+    require()
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as pw:
-        instance = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        instance = launch(pw)
         yield instance
         instance.close()
 
