@@ -18,7 +18,7 @@ from policykg.api.middleware import (
 )
 from policykg.api.routes import catalog, gaps, observations, pages, planner, sparql, trace, viz
 from policykg.api.settings import Settings
-from policykg.api.urls import DEFAULT_LANG
+from policykg.urls import DEFAULT_LANG
 from policykg.graph.store import Store
 
 
@@ -26,7 +26,7 @@ def create_app(settings: Settings | None = None, *, store: Store | None = None) 
     """Build the app. Without ``store`` it opens ``settings.store`` or builds the bundled graph."""
     settings = settings or Settings()
     if store is None:
-        from policykg.build import open_or_build
+        from policykg.graph.build import open_or_build
 
         store = open_or_build(settings.store, backend=settings.backend.value)
     app = FastAPI(

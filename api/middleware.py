@@ -104,7 +104,7 @@ class SecurityHeadersMiddleware:
 
 class DefaultLangMiddleware:
     """Makes the server's ``default_lang`` the default of every link built while answering a request
-    (:func:`policykg.api.urls.using_default_lang`), so ``?lang=`` is left out exactly for that language."""
+    (:func:`policykg.urls.using_default_lang`), so ``?lang=`` is left out exactly for that language."""
 
     def __init__(self, app: ASGIApp, default_lang: str) -> None:
         self.app = app
@@ -114,7 +114,7 @@ class DefaultLangMiddleware:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        from policykg.api.urls import using_default_lang
+        from policykg.urls import using_default_lang
 
         with using_default_lang(self.default_lang):
             await self.app(scope, receive, send)

@@ -15,7 +15,7 @@ from datetime import date
 from rdflib import Literal, URIRef
 from rdflib.namespace import RDF, XSD
 
-from policykg.build import build_store
+from policykg.graph.build import build_store
 from policykg.graph.analysis.gaps import build_gaps
 from policykg.graph.analysis.progress_store import run_select
 from policykg.graph.store import OxigraphStore

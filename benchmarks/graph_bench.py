@@ -27,7 +27,7 @@ import rdflib
 from rdflib import URIRef
 
 from benchmarks.synthetic import write as write_synthetic
-from policykg.build import build_store
+from policykg.graph.build import build_store
 from policykg.graph.store import OxigraphStore, RdflibStore, Store
 from policykg.namespaces import sparql_prefixes
 

@@ -147,7 +147,7 @@ def engine_times_ms(repeat: int = 300) -> dict[str, float]:
     from policykg.api.catalog import measures
     from policykg.api.catalog.models import MeasurePage
     from policykg.api.catalog.sparql import load_rq, page
-    from policykg.build import build_store
+    from policykg.graph.build import build_store
 
     store = build_store()
     engine = store.engine

@@ -25,7 +25,7 @@ def main() -> None:
 
     from app_support import api_settings
     from policykg.api.app import create_app
-    from policykg.build import build_store
+    from policykg.graph.build import build_store
     from policykg.graph.analysis.trace import projection
     from policykg.namespaces import PK
 

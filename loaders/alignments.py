@@ -23,7 +23,7 @@ from rdflib import BNode, Graph, Literal, URIRef
 
 from policykg.errors import AmbiguousLabel, EntityNotFound, LabelNotFound, SourceError
 from policykg.graph.analysis.label_index import LOCAL_KINDS, NATIONAL_KINDS, LabelIndex
-from policykg.graph.analysis.suggest import alignment_iri
+from policykg.ids import alignment_iri
 from policykg.ids import digest, entity_iri
 from policykg.namespaces import DCTERMS, PK, PROV, RDF, RDFS, XSD
 

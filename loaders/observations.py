@@ -28,7 +28,7 @@ from rdflib.namespace import DCTERMS, RDF, RDFS, SKOS, SOSA, XSD
 from policykg.errors import SourceError
 from policykg.ids import digest, entity_iri, local_id, normalize_label
 from policykg.loaders.deck.emit import time_node
-from policykg.loaders.values import Instant, ValueFormatError, parse_number, parse_time, unit_key_for
+from policykg.values import Instant, ValueFormatError, parse_number, parse_time, unit_key_for
 from policykg.namespaces import ID, PK, QUDT, UNIT, expand_prefixed
 
 __all__ = ["COLUMNS", "REQUIRED", "parse_observations", "read_observations", "parse_date", "parse_unit"]

@@ -59,4 +59,13 @@ def local_id(iri: str) -> str:
     return str(iri).rstrip("/").rsplit("/", 1)[-1]
 
 
-__all__ = ["normalize_label", "digest", "entity_iri", "local_id"]
+def alignment_iri(local: URIRef, national: URIRef, evidence: str) -> URIRef:
+    """``pkid:alignment/al-<digest(local iri, national iri, evidence)>`` (docs/model.md).
+
+    >>> str(alignment_iri(URIRef("x:a"), URIRef("x:b"), "curated")).startswith("https://w3id.org/policykg/id/alignment/al-")
+    True
+    """
+    return entity_iri("alignment", "al-" + digest(str(local), str(national), evidence))
+
+
+__all__ = ["normalize_label", "digest", "entity_iri", "local_id", "alignment_iri"]

@@ -80,9 +80,19 @@ def graph_name(source_name: str) -> URIRef:
     return GRAPH[source_name]
 
 
+def term_name(iri: object) -> str:
+    """The local name of a vocabulary term: after ``#``, else after the last ``/``.
+
+    >>> term_name("https://w3id.org/policykg/ontology#AtLeast")
+    'AtLeast'
+    """
+    text = str(iri)
+    return text.rsplit("#", 1)[-1] if "#" in text else text.rstrip("/").rsplit("/", 1)[-1]
+
+
 __all__ = [
     "BASE", "PK", "ID", "GRAPH", "UNIT", "QUDT", "QUDT_UNIT", "ONTOLOGY_GRAPH",
     "INFERRED_ALIGNMENTS_GRAPH", "PROGRESS_GRAPH", "CURATED_ALIGNMENTS_GRAPH_PREFIX",
-    "PREFIXES", "sparql_prefixes", "curie", "expand_prefixed", "graph_name",
+    "PREFIXES", "sparql_prefixes", "curie", "expand_prefixed", "graph_name", "term_name",
     "DCTERMS", "OWL", "PROV", "RDF", "RDFS", "SKOS", "TIME", "XSD", "ORG", "SOSA",
 ]

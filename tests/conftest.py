@@ -20,7 +20,7 @@ def hokkaido_store():
 
     Tests must not write to it; use ``fresh_store`` for writes.
     """
-    from policykg.build import build_store
+    from policykg.graph.build import build_store
 
     return build_store()
 
@@ -28,7 +28,7 @@ def hokkaido_store():
 @pytest.fixture(scope="session")
 def deck_store():
     """The deck alone (plus the ontology): no curated alignments. Read-only, built once per session."""
-    from policykg.build import build_store
+    from policykg.graph.build import build_store
 
     return build_store([SOURCE_DECK])
 
@@ -36,7 +36,7 @@ def deck_store():
 @pytest.fixture()
 def fresh_store():
     """A newly built bundled graph that a test may change."""
-    from policykg.build import build_store
+    from policykg.graph.build import build_store
 
     return build_store()
 

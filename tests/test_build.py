@@ -1,4 +1,4 @@
-"""The build (policykg/build.py), source dispatch (loaders/registry.py) and canned queries (graph/queries.py).
+"""The build (graph/build.py), source dispatch (loaders/registry.py) and canned queries (graph/queries.py).
 
 Counts are checked against the source deck: slides 13–17 list 5 areas, 18 directions (6+5+2+2+3) and
 39 distinct measures (13+8+6+7+5, （再掲） repeats merged); slides 21–22 list 21 numeric and 9
@@ -14,7 +14,7 @@ import pytest
 from rdflib import Literal, URIRef
 from rdflib.namespace import XSD
 
-from policykg.build import BUNDLED_DECK, build_store, default_sources, open_or_build, read_sources
+from policykg.graph.build import BUNDLED_DECK, build_store, default_sources, open_or_build, read_sources
 from policykg.errors import QueryError, QueryNotFound, SourceError, StoreNotFound
 from policykg.graph.queries import (
     QueryParam, bind_params, list_queries, load_query, parse_query_file, query_names, to_term,
@@ -103,7 +103,7 @@ def test_read_sources_puts_the_ontology_first():
 
 def test_csvs_are_read_after_documents(tmp_path):
     """A CSV listed first still sees the graph of documents listed after it (its context)."""
-    from policykg.build import _phase
+    from policykg.graph.build import _phase
 
     order = sorted([tmp_path / "a.csv", DATA / "good.ttl", tmp_path / "deck.txt"], key=_phase)
     assert [p.suffix for p in order] == [".ttl", ".txt", ".csv"]

@@ -49,7 +49,7 @@ def assert_bilingual_error(result, *words: str) -> None:
 @pytest.fixture(scope="module")
 def hokkaido_dir(tmp_path_factory) -> Path:
     """The bundled graph built on disk (no SHACL: tests/test_build.py covers that), then closed."""
-    from policykg.build import build_store
+    from policykg.graph.build import build_store
 
     path = tmp_path_factory.mktemp("hokkaido") / "store"
     store = build_store(store_dir=path, validate=False)

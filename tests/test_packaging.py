@@ -109,7 +109,7 @@ def test_installed_wheel_finds_its_resources(wheel, tmp_path):
     """Unpacked wheel on PYTHONPATH (ahead of the editable install): queries, ontology and deck load."""
     wheel.extractall(tmp_path)
     code = (
-        "import policykg, policykg.build as b, policykg.graph.queries as q, policykg.ontology as o;"
+        "import policykg, policykg.graph.build as b, policykg.graph.queries as q, policykg.ontology as o;"
         "print(policykg.__file__); print(len(q.list_queries()));"
         "print(len(o.ontology_graph()) > 100); print(all(p.is_file() for p in b.default_sources()))"
     )

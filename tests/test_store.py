@@ -120,7 +120,7 @@ def test_failed_validation_when_replacing_an_existing_graph(store, shapes):
 
 
 def test_failed_parse_leaves_store_exactly_as_it_was(store):
-    from policykg.build import build_store
+    from policykg.graph.build import build_store
 
     before = _quads(store)
     with pytest.raises(SourceError) as info:

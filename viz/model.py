@@ -16,7 +16,7 @@ from importlib.resources import files
 from rdflib import Literal, URIRef
 from rdflib.namespace import DCTERMS, RDFS, SKOS
 
-from policykg.api.catalog.sparql import term_name
+from policykg.namespaces import term_name
 from policykg.graph.labels import pick_label
 from policykg.graph.store import SelectResult, Store
 from policykg.ids import local_id, normalize_label

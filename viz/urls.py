@@ -1,4 +1,4 @@
-"""Links from a network node to the rest of the site, through the one URL builder (``policykg.api.urls``).
+"""Links from a network node to the rest of the site, through the one URL builder (``policykg.urls``).
 
 ``base_url`` prefixes every link, so an exported file opened from disk can still point at a server
 (``policykg viz --base-url http://host:8000``); the served page uses site-relative links.
@@ -6,7 +6,7 @@
 
 from __future__ import annotations
 
-from policykg.api.urls import entity_url, is_entity, supporters_url, trace_url
+from policykg.urls import entity_url, is_entity, supporters_url, trace_url
 from policykg.ids import local_id
 
 NATIONAL_ITEM_KINDS = frozenset({"pillar_group", "pillar", "national_item"})

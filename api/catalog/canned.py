@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from policykg.api import urls
+from policykg import urls
 from policykg.errors import QueryError
 from policykg.graph import queries, results
 from policykg.graph.evaluation import QueryJob

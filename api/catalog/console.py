@@ -11,7 +11,7 @@ import json
 
 from rdflib import BNode, Graph, Literal, URIRef
 
-from policykg.api import urls
+from policykg import urls
 from policykg.errors import ForbiddenQuery, QueryError
 from policykg.graph import results
 from policykg.graph.evaluation import QueryJob

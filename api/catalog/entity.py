@@ -8,10 +8,11 @@ from collections import defaultdict
 
 from rdflib import BNode, Graph, Literal, URIRef
 
-from policykg.api import urls
+from policykg import urls
 from policykg.api.catalog.labels import LabelIndex, label_index
 from policykg.api.catalog.measures import source_locations
-from policykg.api.catalog.sparql import load_rq, term_name
+from policykg.api.catalog.sparql import load_rq
+from policykg.namespaces import term_name
 from policykg.errors import EntityNotFound
 from policykg.graph.store import GraphResult, Store
 from policykg.ids import local_id

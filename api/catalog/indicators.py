@@ -5,7 +5,8 @@ from __future__ import annotations
 from collections import defaultdict
 
 from policykg.api.catalog.labels import label_index
-from policykg.api.catalog.sparql import py_value, select, term_name
+from policykg.api.catalog.sparql import py_value, select
+from policykg.namespaces import term_name
 from policykg.graph.labels import pick_label
 from policykg.graph.store import Store
 from policykg.ids import local_id

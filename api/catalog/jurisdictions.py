@@ -13,7 +13,7 @@ from collections import defaultdict
 
 from rdflib import URIRef
 
-from policykg.api import urls
+from policykg import urls
 from policykg.api.catalog.labels import label_index
 from policykg.api.catalog.sparql import py_value
 from policykg.errors import EntityNotFound

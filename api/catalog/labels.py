@@ -13,8 +13,9 @@ from dataclasses import dataclass, field
 
 from rdflib import Literal, URIRef
 
-from policykg.api import urls
-from policykg.api.catalog.sparql import select, term_name
+from policykg import urls
+from policykg.api.catalog.sparql import select
+from policykg.namespaces import term_name
 from policykg.graph.labels import pick_label
 from policykg.graph.store import Store
 from policykg.ids import local_id

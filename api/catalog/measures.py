@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from policykg.api import urls
+from policykg import urls
 from policykg.api.catalog.labels import label_index
 from policykg.api.catalog.sparql import py_value, select
 from policykg.errors import EntityNotFound

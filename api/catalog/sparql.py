@@ -31,16 +31,6 @@ def page(items: list, limit: int, offset: int) -> dict:
     return {"total": len(items), "limit": limit, "offset": offset, "items": items[offset:offset + limit]}
 
 
-def term_name(iri: object) -> str:
-    """The local name of a vocabulary term: after ``#``, else after the last ``/``.
-
-    >>> term_name("https://w3id.org/policykg/ontology#AtLeast")
-    'AtLeast'
-    """
-    text = str(iri)
-    return text.rsplit("#", 1)[-1] if "#" in text else text.rstrip("/").rsplit("/", 1)[-1]
-
-
 def py_value(term: Identifier | None) -> object:
     """A literal as a JSON-friendly Python value (numbers as float/int, dates as ISO text)."""
     if term is None:

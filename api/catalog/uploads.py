@@ -2,7 +2,7 @@
 (first sheet, same columns), loaded into the store all or nothing.
 
 The file goes through the same loader and SHACL validation as ``policykg gaps --observations``
-(:func:`policykg.build.build_store` into the running store): one bad row and nothing is written.
+(:func:`policykg.graph.build.build_store` into the running store): one bad row and nothing is written.
 Errors come back as rows a planner can act on, in Japanese and English: line, column, and what is
 wrong (the loader's own message kept as the English detail).
 """
@@ -140,7 +140,7 @@ def load_upload(store: Store, filename: str | None, data: bytes) -> int:
             raise UploadError([{"line": None, "column": None, "ja": "UTF-8 の CSV で保存してください（Excel の「CSV UTF-8」）",
                                 "en": "the CSV is not UTF-8; save it as 'CSV UTF-8'"}]) from None
     rows = max(0, len([line for line in text.splitlines() if line.strip()]) - 1)
-    from policykg.build import build_store
+    from policykg.graph.build import build_store
 
     with tempfile.TemporaryDirectory(prefix="policykg-upload-") as folder:
         path = Path(folder) / f"{safe_stem(filename)}.csv"

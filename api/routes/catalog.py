@@ -190,7 +190,7 @@ def warm_up(app) -> None:
     Used by ``policykg serve`` before it starts listening."""
     import gc
 
-    from policykg.api.urls import LANGS, using_default_lang
+    from policykg.urls import LANGS, using_default_lang
 
     with using_default_lang(app.state.settings.default_lang):  # links as the server's requests build them
         for lang in LANGS:

@@ -19,7 +19,7 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, Response
 from starlette.concurrency import run_in_threadpool
 
-from policykg.api import urls
+from policykg import urls
 from policykg.api.catalog import progress_view, uploads
 from policykg.api.deps import get_settings, get_store
 from policykg.api.errors import error_response

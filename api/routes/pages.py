@@ -18,8 +18,10 @@ from jinja2 import Environment, PackageLoader, select_autoescape
 from markupsafe import Markup
 from rdflib import URIRef
 
-from policykg.api import i18n, urls
+from policykg import urls
+from policykg.api import i18n
 from policykg.api.answers import answer_cache, cached
+from policykg.api.assets import static_url
 from policykg.api.catalog import canned, console, entity, planner, progress_view
 from policykg.api.catalog import search as search_mod
 from policykg.api.catalog.labels import label_index
@@ -49,7 +51,7 @@ CSP = "default-src 'self'; img-src 'self' data:; object-src 'none'; base-uri 'se
 _env = Environment(loader=PackageLoader("policykg.api", "templates"), autoescape=select_autoescape(default=True))
 _env.globals.update(
     page_url=urls.page_url, api_url=urls.api_url, viz_url=urls.viz_url,
-    static_url=urls.static_url, sparql_url=urls.sparql_url, default_lang=urls.default_lang, safe_href=urls.safe_href,
+    static_url=static_url, sparql_url=urls.sparql_url, default_lang=urls.default_lang, safe_href=urls.safe_href,
     csv_url=urls.csv_url, entity_url=urls.entity_url,
 )
 _env.globals["jt"] = juris_mod.text  # the jurisdiction features' UI strings: jt(key, lang)

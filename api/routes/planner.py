@@ -15,7 +15,7 @@ from fastapi import APIRouter, Depends, Path, Query, Request
 from fastapi.responses import HTMLResponse, Response
 from starlette.concurrency import run_in_threadpool
 
-from policykg.api import urls
+from policykg import urls
 from policykg.api.answers import answer_cache, cached, cached_json
 from policykg.api.catalog import planner, progress_view, tables
 from policykg.api.catalog import search as search_mod

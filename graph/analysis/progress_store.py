@@ -21,7 +21,7 @@ from policykg.graph.pipeline import load_graphs
 from policykg.graph.queries import load_query
 from policykg.graph.store import GraphResult, SelectResult, Store
 from policykg.ids import digest, entity_iri
-from policykg.loaders.values import fiscal_year_instant
+from policykg.values import fiscal_year_instant
 from policykg.namespaces import ID, PK, PROGRESS_GRAPH
 
 __all__ = [

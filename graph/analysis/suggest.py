@@ -22,7 +22,7 @@ from policykg.graph.analysis.label_index import LabelIndex
 from policykg.graph.analysis.similarity import (
     bm25, char_ngrams, cosine, idf, sudachi_tokens, tfidf, weighted_bag,
 )
-from policykg.ids import digest, entity_iri
+from policykg.ids import alignment_iri, digest, entity_iri
 from policykg.namespaces import PK, PROV, RDF, RDFS, XSD, sparql_prefixes
 
 _MEASURE_TEXT = sparql_prefixes() + """
@@ -226,16 +226,7 @@ def inferred_graph(suggestions: list[dict], *, method: str = DEFAULT_METHOD, gen
     return g
 
 
-def alignment_iri(local: URIRef, national: URIRef, evidence: str) -> URIRef:
-    """``pkid:alignment/al-<digest(local iri, national iri, evidence)>`` (docs/model.md).
-
-    >>> str(alignment_iri(URIRef("x:a"), URIRef("x:b"), "curated")).startswith("https://w3id.org/policykg/id/alignment/al-")
-    True
-    """
-    return entity_iri("alignment", "al-" + digest(str(local), str(national), evidence))
-
-
 __all__ = [
     "Weights", "Method", "METHODS", "DEFAULT_METHOD", "read_texts", "score_matrix", "rank", "suggest",
-    "inferred_graph", "alignment_iri",
+    "inferred_graph",
 ]

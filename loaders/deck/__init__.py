@@ -27,7 +27,7 @@ from policykg.loaders.deck.national import emit_plans
 from policykg.loaders.deck.roadmap import emit_roadmap, parse_roadmap
 from policykg.loaders.deck.national_items import emit_items, mention_variants, overview_variants, parse_national
 from policykg.loaders.deck.segment import Deck, heading_of, segment
-from policykg.loaders.values import Interval, ValueFormatError, find_time
+from policykg.values import Interval, ValueFormatError, find_time
 from policykg.namespaces import DCTERMS, PK, PREFIXES, PROV, RDF, SKOS, XSD
 
 SOCIETY5 = entity_iri("jp", "society5")

@@ -11,7 +11,7 @@ import html
 import re
 from dataclasses import dataclass
 
-from policykg.loaders.values import compact
+from policykg.values import compact
 
 _SUP_SUB = re.compile(r"\s*<(sup|sub)>\s*([^<]*?)\s*</\1>", re.IGNORECASE)
 _TAG = re.compile(r"<[^>]+>")

@@ -14,7 +14,7 @@ from rdflib.term import Node
 
 from policykg.ids import normalize_label
 from policykg.loaders.deck.segment import Deck
-from policykg.loaders.values import Interval, Quantity, TimeValue
+from policykg.values import Interval, Quantity, TimeValue
 from policykg.namespaces import DCTERMS, PK, PROV, QUDT, RDF, RDFS, SKOS, TIME, UNIT, XSD
 
 _TIME_UNIT = {"year": TIME.unitYear, "month": TIME.unitMonth, "day": TIME.unitDay}

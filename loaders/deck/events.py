@@ -21,7 +21,7 @@ from policykg.ids import digest, entity_iri, normalize_label
 from policykg.loaders.deck.cells import strip_markup, tidy
 from policykg.loaders.deck.emit import Emitter
 from policykg.loaders.deck.segment import Deck, Slide, heading_of
-from policykg.loaders.values import Instant, Interval, ValueFormatError, find_time, month_instant
+from policykg.values import Instant, Interval, ValueFormatError, find_time, month_instant
 from policykg.namespaces import DCTERMS, PK, XSD
 
 _MEETING = re.compile(r"(\d{1,2})月に(第\d+回[^、。,]*?会議)")

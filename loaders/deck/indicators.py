@@ -24,7 +24,7 @@ from policykg.loaders.deck.emit import Emitter, end_date, quantity, unit_iri
 from policykg.loaders.deck.local_plan import Direction, LocalStructure, direction_iri
 from policykg.loaders.deck.match import best_match
 from policykg.loaders.deck.segment import Deck, heading_of
-from policykg.loaders.values import (
+from policykg.values import (
     Interval, Quantity, TimeValue, ValueFormatError, parse_quantity, parse_time, per_unit_from_label,
 )
 from policykg.namespaces import PK, PROV, RDF, SOSA

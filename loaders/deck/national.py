@@ -21,7 +21,7 @@ from policykg.loaders.deck.cells import clean_label, strip_markup, tidy
 from policykg.loaders.deck.emit import Emitter, end_date, quantity, unit_iri
 from policykg.loaders.deck.national_reference import bundled_reference, kpi_iri, target_time_iri
 from policykg.loaders.deck.segment import Deck, Slide, heading_of
-from policykg.loaders.values import TimeValue, ValueFormatError, parse_quantity, parse_time
+from policykg.values import TimeValue, ValueFormatError, parse_quantity, parse_time
 from policykg.namespaces import PK, RDF, SKOS
 
 _AGENCY = re.compile(r"【([^】]*?(?:庁|府|省|局|本部|会議))】")

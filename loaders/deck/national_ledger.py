@@ -25,7 +25,7 @@ from policykg.loaders.deck.emit import decimal, end_date
 from policykg.loaders.deck.national_reference import (
     DOCUMENT, FACTS_FILE, REFERENCE_FILE, data_dir, item_iri, kpi_iri, target_time_iri,
 )
-from policykg.loaders.values import Interval, TimeValue, parse_quantity, parse_time
+from policykg.values import Interval, TimeValue, parse_quantity, parse_time
 from policykg.namespaces import DCTERMS, ID, RDFS, SKOS
 
 SOCIETY5 = entity_iri("jp", "society5")

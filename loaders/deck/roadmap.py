@@ -26,7 +26,7 @@ from policykg.loaders.deck.emit import Emitter
 from policykg.loaders.deck.local_plan import Area, Direction, LocalStructure, area_iri, direction_iri
 from policykg.loaders.deck.match import best_match, bigrams, segment_labels
 from policykg.loaders.deck.segment import Deck, heading_of
-from policykg.loaders.values import Interval, fiscal_year_instant
+from policykg.values import Interval, fiscal_year_instant
 from policykg.namespaces import PK, XSD
 
 _YEAR = re.compile(r"(?<!\d)(\d{4})(?!\d)")

@@ -12,7 +12,7 @@ from decimal import Decimal
 from typing import Any
 
 from policykg.errors import SourceError
-from policykg.loaders.values import Quantity, TimeValue, ValueFormatError, parse_quantity
+from policykg.values import Quantity, TimeValue, ValueFormatError, parse_quantity
 from policykg.loaders.workbook.dates import parse_date_cell
 from policykg.loaders.workbook.read import Row
 from policykg.loaders.workbook.schema import CHOICES, ENGLISH_CHOICES, LIST_SEPARATORS, Sheet

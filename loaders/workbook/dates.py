@@ -1,6 +1,6 @@
 """Date cells of a workbook: Excel dates, ISO text, 和暦 and fiscal years, periods. Pure functions.
 
-Everything resolves to the OWL-Time values of :mod:`policykg.loaders.values` (docs/model.md "Time"),
+Everything resolves to the OWL-Time values of :mod:`policykg.values` (docs/model.md "Time"),
 so a workbook's dates look exactly like the deck's: a year alone is a Japanese fiscal year and
 resolves to its last day; 年度末 is the same day; a month resolves to its last day.
 
@@ -24,7 +24,7 @@ import datetime as dt
 import re
 import unicodedata
 
-from policykg.loaders.values import Instant, Interval, TimeValue, ValueFormatError, fiscal_year_instant, parse_time
+from policykg.values import Instant, Interval, TimeValue, ValueFormatError, fiscal_year_instant, parse_time
 
 _ISO = re.compile(r"^(\d{4})[-/.](\d{1,2})(?:[-/.](\d{1,2})(?:[ T]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?)?$")
 """ISO-like days and months; a time of day after the day (a datetime saved as CSV) is ignored."""
@@ -42,7 +42,7 @@ def _iso(text: str) -> Instant | None:
     if not 1 <= month <= 12:
         raise ValueFormatError(f"月が範囲外です / month out of range: {text!r}")
     if day is None:
-        from policykg.loaders.values import month_instant
+        from policykg.values import month_instant
 
         return month_instant(year, month, text)
     try:

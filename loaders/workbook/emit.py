@@ -12,7 +12,7 @@ from rdflib import BNode, Graph, Literal, URIRef
 
 from policykg.ids import normalize_label
 from policykg.loaders.deck.emit import decimal, end_date, time_node, unit_iri
-from policykg.loaders.values import Quantity, TimeValue
+from policykg.values import Quantity, TimeValue
 from policykg.namespaces import DCTERMS, PK, PREFIXES, PROV, QUDT, RDF, RDFS, SKOS
 
 

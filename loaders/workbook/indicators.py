@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from rdflib import Literal, URIRef
 
 from policykg.ids import digest, normalize_label
-from policykg.loaders.values import Interval, Quantity, TimeValue
+from policykg.values import Interval, Quantity, TimeValue
 from policykg.loaders.workbook.cells import Cells
 from policykg.loaders.workbook.emit import end_date, unit_iri
 from policykg.loaders.workbook.parse import Plan, WorkbookParser

@@ -7,10 +7,10 @@ from rdflib import BNode, Graph, Literal, URIRef
 
 from policykg.errors import AmbiguousLabel, EntityNotFound, LabelNotFound, SourceError
 from policykg.graph.analysis.label_index import NATIONAL_KINDS, LabelIndex
-from policykg.graph.analysis.suggest import alignment_iri
+from policykg.ids import alignment_iri
 from policykg.ids import digest, entity_iri, normalize_label
 from policykg.loaders.alignments import agent_iri
-from policykg.loaders.values import Interval
+from policykg.values import Interval
 from policykg.loaders.workbook.cells import Cells
 from policykg.loaders.workbook.parse import Plan, WorkbookParser
 from policykg.namespaces import PK, PROV, RDF, RDFS, XSD

@@ -17,7 +17,7 @@ from rdflib import Graph, Literal, URIRef
 
 from policykg.errors import SourceError
 from policykg.ids import digest, entity_iri, local_id, normalize_label
-from policykg.loaders.values import Instant, Interval, TimeValue, fiscal_year_instant
+from policykg.values import Instant, Interval, TimeValue, fiscal_year_instant
 from policykg.loaders.workbook.cells import Cells
 from policykg.loaders.workbook.emit import RowEmitter
 from policykg.loaders.workbook.read import WorkbookData

@@ -13,7 +13,7 @@ from typing import Any
 
 from rdflib import Graph
 
-from policykg.loaders.values import UNITS
+from policykg.values import UNITS
 from policykg.loaders.workbook.schema import CHOICES, INSTRUCTIONS_TITLE, MAX_ROWS, SHEETS_LIST, Sheet
 
 LISTS_TITLE = "選択肢 lists"

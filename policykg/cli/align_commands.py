@@ -68,7 +68,7 @@ def default_alignment_file() -> Path:
 
     :raises SourceError: none or several bundled CSVs.
     """
-    from policykg.build import bundled_alignment_files
+    from policykg.graph.build import bundled_alignment_files
 
     found = bundled_alignment_files()
     if len(found) != 1:

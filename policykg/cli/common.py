@@ -92,7 +92,7 @@ def open_store_for_cli(store_dir: Path | None, backend: str = "oxigraph", *, rea
     :raises StoreNotFound: ``store_dir`` holds no store. :raises StoreInUse: writing while another process holds it.
     :raises ValueError: ``store_dir`` with the memory-only rdflib backend, or an unknown backend.
     """
-    from policykg.build import build_store, open_existing
+    from policykg.graph.build import build_store, open_existing
 
     if store_dir is None:
         # The bundled sources are validated by the test suite and by `policykg validate`; skipping SHACL

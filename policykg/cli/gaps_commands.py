@@ -42,7 +42,7 @@ def load_observations(store: Store, paths: Sequence[Path]) -> None:
     """
     if not paths:
         return
-    from policykg.build import build_store
+    from policykg.graph.build import build_store
 
     build_store(list(paths), store=store, progress=progress)
 
@@ -55,7 +55,7 @@ def with_observations(store: Store, paths: Sequence[Path], *, save: bool = False
     """
     if not paths:
         return store
-    from policykg.build import memory_copy
+    from policykg.graph.build import memory_copy
 
     target = store if save else memory_copy(store)
     load_observations(target, paths)

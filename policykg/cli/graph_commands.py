@@ -69,7 +69,7 @@ def run_build(
 ) -> Store:
     """Build (bundled sources unless ``sources``, replacing them), plus ``add`` (kept beside them: workbooks,
     documents, RDF, CSV), optionally into ``store_dir`` and/or to the file ``out``."""
-    from policykg.build import build_store, default_sources
+    from policykg.graph.build import build_store, default_sources
 
     if out is not None:
         output_format(out)  # a bad extension fails before any work
@@ -90,7 +90,7 @@ def run_validate(*, store_dir: Path | None = None, sources: Sequence[Path] | Non
 
     Nothing is written. Returns the validation module's report (``.conforms``, ``.violations``).
     """
-    from policykg.build import build_store, read_sources
+    from policykg.graph.build import build_store, read_sources
     from policykg.graph.pipeline import validate_union
 
     if store_dir is not None:

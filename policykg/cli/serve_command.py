@@ -89,7 +89,7 @@ def run_serve(settings: Settings) -> None:
 
     from policykg.api.app import create_app
     from policykg.api.routes.catalog import warm_up
-    from policykg.build import open_or_build
+    from policykg.graph.build import open_or_build
 
     check_port(settings.host, settings.port)  # before the store is opened or built: fail in a second, not after
     if settings.store is None:

@@ -26,11 +26,11 @@ def run_viz(*, out: Path, store_dir: Path | None = None, focus: str | None = Non
     viz_filter = make_filter(plans=plans, areas=areas, kinds=kinds, evidence=evidence, min_score=min_score,
                              focus=focus, hops=hops)
     if store_dir is not None:
-        from policykg.build import open_existing
+        from policykg.graph.build import open_existing
 
         store = open_existing(store_dir, read_only=True)
     else:
-        from policykg.build import build_store
+        from policykg.graph.build import build_store
 
         store = build_store()
     return export_html(store, out, viz_filter=viz_filter, layout=layout, lang=lang, base_url=base_url)

@@ -32,7 +32,7 @@ def _refuse_overwrite(out: Path, force: bool) -> None:
 
 def run_template(out: Path, *, force: bool = False) -> Path:
     """Write the blank template; national items for the dropdown come from the bundled sources."""
-    from policykg.build import default_sources, read_sources
+    from policykg.graph.build import default_sources, read_sources
     from policykg.loaders.workbook.template import national_item_labels, write_template
 
     _refuse_overwrite(out, force)

@@ -13,7 +13,7 @@ from urllib.parse import urlsplit
 from jinja2 import Environment, PackageLoader
 from markupsafe import Markup
 
-from policykg.api.urls import entity_path, safe_href
+from policykg.urls import entity_path, safe_href
 from policykg.graph.analysis.gaps import GAP_LISTS
 from policykg.namespaces import ID
 from policykg.report.chart import chart_from_status, chart_svg
@@ -148,7 +148,7 @@ def _environment() -> Environment:
     env = Environment(loader=PackageLoader("policykg.report", "templates"), autoescape=True,
                       trim_blocks=True, lstrip_blocks=True)
     env.filters["num"] = format_number
-    env.filters["safe_href"] = safe_href  # the pages' one rule for links (policykg.api.urls)
+    env.filters["safe_href"] = safe_href  # the pages' one rule for links (policykg.urls)
     return env
 
 

@@ -145,7 +145,7 @@ def test_misspelt_label_suggests_the_closest(index, typed, closest):
 
 
 def test_rdflib_backend_gives_the_same_traces(hokkaido_store):
-    from policykg.build import build_store
+    from policykg.graph.build import build_store
 
     other = build_store(backend="rdflib", validate=False)
     for label in ("北海道型のMaaSの展開", "自治体DXの推進"):

@@ -35,7 +35,7 @@ def test_obvious_wording_matches_rank_first(fusion_top5):
 
 def test_reproducible_and_blind_to_curated_links(hokkaido_store, fusion_top5):
     """Same input → same output; removing every alignment changes nothing (no leakage)."""
-    from policykg.build import build_store, bundled_national_files
+    from policykg.graph.build import build_store, bundled_national_files
     from project_paths import SOURCE_DECK
 
     unaligned = build_store([SOURCE_DECK, *bundled_national_files()])  # the bundled sources less the alignment CSVs

@@ -1,11 +1,11 @@
-"""The one URL builder (policykg.api.urls): entity IRIs ↔ /id/ paths, language kept, hashed assets."""
+"""The one URL builder (policykg.urls): entity IRIs ↔ /id/ paths, language kept, hashed assets."""
 
 from __future__ import annotations
 
 import pytest
 from rdflib import URIRef
 
-from policykg.api import urls
+from policykg import urls
 
 
 @pytest.mark.parametrize("path", ["hokkaido/area/hokkaido-area-1", "jp/plan/juten-keikaku",
@@ -46,5 +46,7 @@ def test_rdf_url_rejects_unknown_suffix():
 
 
 def test_static_url_carries_a_content_hash():
-    url = urls.static_url("style.css")
+    from policykg.api.assets import static_url
+
+    url = static_url("style.css")
     assert url.startswith("/static/style.css?v=") and len(url.rsplit("=", 1)[1]) == 12

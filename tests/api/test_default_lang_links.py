@@ -7,7 +7,7 @@ import re
 
 import pytest
 
-from policykg.api import urls
+from policykg import urls
 
 from app_support import load_catalog
 from test_pages import PAGE_PATHS

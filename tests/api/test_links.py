@@ -1,7 +1,7 @@
 """Links from data (issue 9, item 5): pages link only http(s), urn and mailto IRIs (and the site's own
 paths); ``javascript:`` and every other IRI from the data is shown as text, not as ``<a href>``.
 
-One rule, :func:`policykg.api.urls.safe_href`, used by the ``link`` macro of ``_macros.html``.
+One rule, :func:`policykg.urls.safe_href`, used by the ``link`` macro of ``_macros.html``.
 The Content-Security-Policy would also stop a ``javascript:`` link; these tests do not rely on it.
 """
 
@@ -12,7 +12,7 @@ from html.parser import HTMLParser
 import pyoxigraph as ox
 import pytest
 
-from policykg.api.urls import safe_href
+from policykg.urls import safe_href
 
 from app_support import load_trig
 from project_paths import SPARQL_DATA

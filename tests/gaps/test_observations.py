@@ -115,7 +115,7 @@ def test_missing_column(mini_graph):
 
 
 def test_bad_file_leaves_the_store_unchanged(fresh_store):
-    from policykg.build import build_store
+    from policykg.graph.build import build_store
 
     before = sorted(fresh_store.quads())
     with pytest.raises(SourceError) as err:

@@ -131,7 +131,7 @@ def _iri(store, query: str, key: str, label: str) -> URIRef:
 
 
 def test_curated_alignment_supports_the_item_and_its_ancestors_only():
-    from policykg.build import build_store
+    from policykg.graph.build import build_store
 
     fresh_store = build_store([SOURCE_DECK])  # deck only: no curated alignments besides ours
     maas = _iri(fresh_store, "measures-without-alignment", "measure", "北海道型のMaaSの展開")

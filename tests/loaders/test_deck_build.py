@@ -1,4 +1,4 @@
-"""The deck inside the bundled store (built and SHACL-validated by policykg.build)."""
+"""The deck inside the bundled store (built and SHACL-validated by policykg.graph.build)."""
 
 from __future__ import annotations
 
@@ -12,8 +12,8 @@ from project_paths import DECK_FILE
 
 def test_store_holds_the_deck_graph(hokkaido_store, deck_graph) -> None:
     """The deck's graph holds what the deck states, less what the national reference data already states
-    (policykg.build.drop_restated): every triple is in the store once."""
-    from policykg.build import drop_restated
+    (policykg.graph.build.drop_restated): every triple is in the store once."""
+    from policykg.graph.build import drop_restated
 
     g = graph_name(DECK_FILE.removesuffix(".txt"))
     assert g in hokkaido_store.graph_names()

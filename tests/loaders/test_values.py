@@ -1,4 +1,4 @@
-"""Japanese dates and quantities (loaders/values.py): every form the deck uses, and the errors."""
+"""Japanese dates and quantities (policykg/values.py): every form the deck uses, and the errors."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from decimal import Decimal
 
 import pytest
 
-from policykg.loaders.values import (
+from policykg.values import (
     Instant, Interval, ValueFormatError, era_year, find_time, parse_number, parse_quantity, parse_time,
     per_unit_from_label, unit_key_for,
 )

@@ -23,7 +23,7 @@ OBSERVATIONS = Path(__file__).parent / "data" / "synthetic-observations.csv"
 
 @pytest.fixture(scope="session")
 def planner_store():
-    from policykg.build import build_store, bundled_alignment_files
+    from policykg.graph.build import build_store, bundled_alignment_files
 
     return build_store([SOURCE_DECK, *bundled_alignment_files(), OBSERVATIONS])
 

@@ -225,7 +225,7 @@ def test_upload_observations_then_the_indicator_shows_status_and_points(browser)
     shows its status and the chart has one point per observation."""
     from pathlib import Path
 
-    from policykg.build import build_store, bundled_alignment_files
+    from policykg.graph.build import build_store, bundled_alignment_files
     from project_paths import SOURCE_DECK
 
     store = build_store([SOURCE_DECK, *bundled_alignment_files()])

@@ -18,7 +18,7 @@ TOKEN = "s3cret-token"
 
 @pytest.fixture()
 def fresh_planner_store():
-    from policykg.build import build_store, bundled_alignment_files
+    from policykg.graph.build import build_store, bundled_alignment_files
 
     return build_store([SOURCE_DECK, *bundled_alignment_files()])
 

@@ -16,7 +16,7 @@ from workbook_support import CITY_ROWS, fill_template
 @pytest.fixture(scope="session")
 def bundled_context() -> Graph:
     """The bundled sources (deck, national reference data, curated alignments) merged into one graph."""
-    from policykg.build import default_sources, read_sources
+    from policykg.graph.build import default_sources, read_sources
 
     merged = Graph()
     for graph in read_sources(default_sources()).values():

@@ -6,7 +6,7 @@ import datetime as dt
 
 import pytest
 
-from policykg.loaders.values import Interval, ValueFormatError
+from policykg.values import Interval, ValueFormatError
 from policykg.loaders.workbook.dates import parse_date_cell
 
 

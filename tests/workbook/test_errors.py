@@ -16,7 +16,7 @@ from policykg.loaders.workbook.schema import MAX_ROWS, SHEETS
 @pytest.fixture(scope="module")
 def store():
     """The bundled graph in memory; every bad build below must leave it exactly as it is."""
-    from policykg.build import build_store
+    from policykg.graph.build import build_store
 
     return build_store(validate=False)
 
@@ -130,7 +130,7 @@ CASES = [empty_required_cell, value_not_in_the_dropdown, numeric_indicator_witho
 
 @pytest.mark.parametrize("case", CASES, ids=[c.__name__ for c in CASES])
 def test_bad_workbook_is_refused_and_the_store_is_unchanged(case, city_workbook, store):
-    from policykg.build import build_store
+    from policykg.graph.build import build_store
 
     path, where, english = case(city_workbook)
     before = _quads(store)

@@ -25,7 +25,7 @@ KPI = "市町村で行政手続を電子化した事務数の計"
 @pytest.fixture(scope="module")
 def oita_store():
     """The bundled sources plus the example folder, SHACL-validated on the way in (``build --add``)."""
-    from policykg.build import build_store, default_sources
+    from policykg.graph.build import build_store, default_sources
 
     return build_store([*default_sources(), OITA])
 

@@ -216,7 +216,7 @@ def test_cli_trace_and_gaps_take_a_jurisdiction():
 def test_adding_the_workbook_again_replaces_its_graph(city_workbook):
     """A planner edits and re-adds the workbook: the store holds the new version only, no duplicates."""
     from workbook_support import CITY_ROWS
-    from policykg.build import build_store
+    from policykg.graph.build import build_store
 
     store = build_store(validate=False)
     build_store([city_workbook()], store=store, validate=False)

@@ -6,13 +6,10 @@ Entity IRIs ``https://w3id.org/policykg/id/<path>`` are served at ``/id/<path>``
 
 from __future__ import annotations
 
-import hashlib
 import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
-from functools import lru_cache
-from importlib import resources
 from urllib.parse import quote, urlencode
 
 from rdflib import URIRef
@@ -243,20 +240,9 @@ def safe_href(iri: object) -> str | None:
     return iri if _LINK_SCHEME.match(iri) else None
 
 
-@lru_cache(maxsize=None)
-def _static_hash(name: str) -> str:
-    data = resources.files("policykg.api").joinpath("static", name).read_bytes()
-    return hashlib.sha256(data).hexdigest()[:12]
-
-
-def static_url(name: str) -> str:
-    """A shipped asset with its content hash, so browsers never keep a stale copy."""
-    return f"/static/{name}?v={_static_hash(name)}"
-
-
 __all__ = [
     "DEFAULT_LANG", "LANGS", "default_lang", "using_default_lang", "lang_param_value", "PAGES", "API", "RDF_SUFFIXES", "with_query", "page_url", "api_url", "is_entity",
     "entity_path", "iri_from_path", "entity_url", "rdf_url", "measure_api_url", "trace_url",
-    "supporters_url", "viz_url", "query_api_url", "sparql_url", "static_url", "LINK_SCHEMES", "safe_href",
+    "supporters_url", "viz_url", "query_api_url", "sparql_url", "LINK_SCHEMES", "safe_href",
     "CSV_LISTS", "csv_url", "alignments_url", "supporting_measures_url", "progress_url", "gaps_download_url",
 ]
