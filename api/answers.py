@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import json
 import threading
-from collections import OrderedDict
 from collections.abc import Callable, Hashable
 from functools import lru_cache
 from typing import Any
@@ -26,90 +25,12 @@ from fastapi.responses import Response
 from pydantic import TypeAdapter
 from starlette.concurrency import run_in_threadpool
 
-_MISSING = object()
-
-JSON_MEDIA_TYPE = "application/json"
-
-
-class AnswerCache:
-    """An LRU of at most ``size`` values for one store generation; ``size=0`` caches nothing.
-
-    Encoded answers (bytes) also count against ``max_bytes`` in total, so many large pages (every
-    ``limit``/``offset``/``q`` is its own key) cannot grow memory past it.
-
-    >>> cache = AnswerCache(size=2)
-    >>> cache.get_or_build(0, "a", lambda: b"1"), cache.get(0, "a"), cache.get(1, "a")
-    (b'1', b'1', None)
-    """
-
-    def __init__(self, size: int = 1024, max_bytes: int = 64_000_000) -> None:
-        self.size = size
-        self.max_bytes = max_bytes
-        self._bytes = 0
-        self._entries: OrderedDict[Hashable, Any] = OrderedDict()
-        self._generation: int | None = None
-        self._lock = threading.Lock()
-        self._building: dict[tuple[int, Hashable], threading.Lock] = {}
-        self.builds = 0
-        """How many values were computed (misses that did the work), for tests and monitoring."""
-
-    def get(self, generation: int, key: Hashable) -> Any:
-        """The value stored for ``key`` at ``generation``, else ``None``."""
-        with self._lock:
-            if generation != self._generation:
-                return None
-            value = self._entries.get(key, _MISSING)
-            if value is _MISSING:
-                return None
-            self._entries.move_to_end(key)
-            return value
-
-    def put(self, generation: int, key: Hashable, value: Any) -> None:
-        if self.size <= 0 or value is None:
-            return
-        with self._lock:
-            if self._generation is not None and generation < self._generation:
-                return  # built from an older generation while a write went through: never serve it
-            if generation != self._generation:
-                self._entries.clear()
-                self._bytes = 0
-                self._generation = generation
-            if key in self._entries:
-                self._bytes -= _weight(self._entries.pop(key))
-            self._entries[key] = value
-            self._bytes += _weight(value)
-            while len(self._entries) > self.size or (self._bytes > self.max_bytes and len(self._entries) > 1):
-                _, dropped = self._entries.popitem(last=False)
-                self._bytes -= _weight(dropped)
-
-    def get_or_build(self, generation: int, key: Hashable, build: Callable[[], Any]) -> Any:
-        """The cached value, or ``build()`` stored under ``key`` (one build per key at a time).
-
-        Blocking: call it from a worker thread when ``build`` is slow. Exceptions from ``build``
-        propagate and nothing is stored.
-        """
-        value = self.get(generation, key)
-        if value is not None:
-            return value
-        slot = (generation, key)
-        with self._lock:
-            lock = self._building.setdefault(slot, threading.Lock())
-        try:
-            with lock:
-                value = self.get(generation, key)
-                if value is None:
-                    value = build()
-                    self.builds += 1
-                    self.put(generation, key, value)
-                return value
-        finally:
-            with self._lock:
-                if self._building.get(slot) is lock:
-                    del self._building[slot]
+from policykg.api.negotiation import JSON as JSON_MEDIA_TYPE
+from policykg.graph.cache import GenerationCache
 
 
-def _weight(value: Any) -> int:
-    return len(value) if isinstance(value, (bytes, bytearray)) else 0
+AnswerCache = GenerationCache
+"""The app's JSON answer cache is the one generation-scoped cache (:mod:`policykg.graph.cache`)."""
 
 
 _CREATE_LOCK = threading.Lock()
@@ -149,19 +70,23 @@ def json_response(body: bytes, headers: dict[str, str] | None = None) -> Respons
     return Response(body, media_type=JSON_MEDIA_TYPE, headers=headers)
 
 
-async def cached(request: Request, key: Hashable, build: Callable[[], Any]) -> Any:
-    """The value for ``key`` at the store's current generation; on a miss ``build`` runs in a thread."""
+async def cached(request: Request, key: Hashable, build: Callable[[], Any], *, inline: bool = False) -> Any:
+    """The value for ``key`` at the store's current generation; on a miss ``build`` runs in a thread
+    (``inline``: on the event loop, for work known to take a few milliseconds)."""
     generation = request.app.state.store.generation
     cache = answer_cache(request)
     value = cache.get(generation, key)
     if value is None:
+        if inline:
+            return cache.get_or_build(generation, key, build)
         value = await run_in_threadpool(cache.get_or_build, generation, key, build)
     return value
 
 
-async def cached_json(request: Request, key: Hashable, build: Callable[[], Any], model: Any = None) -> Response:
+async def cached_json(request: Request, key: Hashable, build: Callable[[], Any], model: Any = None, *,
+                      inline: bool = False) -> Response:
     """A JSON response for ``key``: pre-encoded bytes from the cache, else ``build()`` encoded once."""
-    body = await cached(request, ("json", *key), lambda: encode_json(build(), model))
+    body = await cached(request, ("json", *key), lambda: encode_json(build(), model), inline=inline)
     return json_response(body)
 
 

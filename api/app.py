@@ -16,6 +16,8 @@ from policykg.api.middleware import (
     DefaultLangMiddleware,
     SecurityHeadersMiddleware,
 )
+from policykg.api.sparql.admission import RateLimiter
+from policykg.api.sparql.gate import Gate, SparqlGate
 from policykg.api.routes import catalog, gaps, observations, pages, planner, sparql, trace, viz
 from policykg.api.settings import Settings
 from policykg.urls import DEFAULT_LANG
@@ -26,9 +28,9 @@ def create_app(settings: Settings | None = None, *, store: Store | None = None) 
     """Build the app. Without ``store`` it opens ``settings.store`` or builds the bundled graph."""
     settings = settings or Settings()
     if store is None:
-        from policykg.graph.build import open_or_build
+        from policykg.api.deps import open_configured_store
 
-        store = open_or_build(settings.store, backend=settings.backend.value)
+        store = open_configured_store(settings)
     app = FastAPI(
         lifespan=_lifespan,
         title="policykg",
@@ -42,6 +44,11 @@ def create_app(settings: Settings | None = None, *, store: Store | None = None) 
     install_error_handlers(app)
     app.add_middleware(BodyLimitMiddleware, max_body_bytes=settings.max_body_bytes)
     app.add_middleware(BodyTimeoutMiddleware, body_timeout=settings.body_timeout)
+    # Early 429s for a flooding client, inside the security and CORS headers (api/sparql/gate.py);
+    # `policykg serve` also asks the same gate in its HTTP protocol, before any ASGI work.
+    limiter = app.state.sparql_limiter = RateLimiter(settings.rate_limit, settings.rate_burst)
+    gate = app.state.sparql_gate = Gate(limiter, remember=settings.result_cache_size, cors=settings.cors)
+    app.add_middleware(SparqlGate, gate=gate)
     app.add_middleware(SecurityHeadersMiddleware)
     if settings.cors:  # outside the limits and error layers: their answers to a read-only request carry it too
         app.add_middleware(CorsMiddleware)

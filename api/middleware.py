@@ -13,14 +13,7 @@ from urllib.parse import parse_qsl
 from starlette.datastructures import Headers, MutableHeaders, QueryParams
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from policykg.api.errors import error_response
-
-SECURITY_HEADERS: dict[str, str] = {
-    "Content-Security-Policy": "default-src 'self'",
-    "X-Content-Type-Options": "nosniff",
-    "Referrer-Policy": "no-referrer",
-}
-"""Set on every response; a route may send its own Content-Security-Policy (it is then kept)."""
+from policykg.api.errors import SECURITY_HEADERS, error_response
 
 
 def _too_large(limit: int):

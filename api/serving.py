@@ -76,6 +76,25 @@ class _HeadLimits:
         if waiting and not self._waiting_for_head():
             self._stop_head_timer()
 
+    gate: object = None
+    """A :class:`policykg.api.sparql.gate.Gate`: refusals written here, before any ASGI task."""
+
+    def _start_asgi_task(self, cycle, app) -> None:  # type: ignore[no-untyped-def]
+        """Start the request's ASGI task — or, when the gate refuses it, answer in one write.
+
+        uvicorn calls this when it is the request's turn (pipelined requests wait), with the head parsed
+        into ``cycle.scope``; the refusal completes the cycle as uvicorn's own response writer does."""
+        refusal = self.gate.refusal(cycle.scope, keep_alive=cycle.keep_alive) if self.gate is not None else None
+        if refusal is None:
+            super()._start_asgi_task(cycle, app)  # type: ignore[misc]
+            return
+        cycle.response_started = cycle.response_complete = True
+        self.transport.write(refusal)  # type: ignore[attr-defined]
+        cycle.message_event.set()
+        if not cycle.keep_alive:
+            self.transport.close()  # type: ignore[attr-defined]
+        cycle.on_response()
+
     def connection_lost(self, exc: Exception | None) -> None:
         self._stop_head_timer()
         super().connection_lost(exc)  # type: ignore[misc]
@@ -117,8 +136,11 @@ class _HeadLimits:
         transport.close()
 
 
-def http_protocol(*, header_timeout: float, max_header_bytes: int, parser: str | None = None) -> type[asyncio.Protocol]:
-    """uvicorn's HTTP protocol class for ``parser`` (default :func:`http_parser`) with the head limits.
+def http_protocol(
+    *, header_timeout: float, max_header_bytes: int, parser: str | None = None, gate: object = None,
+) -> type[asyncio.Protocol]:
+    """uvicorn's HTTP protocol class for ``parser`` (default :func:`http_parser`) with the head limits,
+    and (httptools only) ``gate``'s early refusals (:mod:`policykg.api.sparql.gate`).
 
     Pass it as uvicorn's ``http=`` option.
 
@@ -133,5 +155,6 @@ def http_protocol(*, header_timeout: float, max_header_bytes: int, parser: str |
         raise ValueError(f"unknown HTTP parser {parser!r}; choose httptools or h11")
     return type(
         f"HeadLimited{base.__name__}", (_HeadLimits, base),
-        {"header_timeout": header_timeout, "max_header_bytes": max_header_bytes},
+        {"header_timeout": header_timeout, "max_header_bytes": max_header_bytes,
+         "gate": gate if parser == "httptools" else None},
     )

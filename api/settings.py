@@ -21,6 +21,9 @@ class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="POLICYKG_", extra="ignore")
 
     store: Path | None = Field(None, description="Directory of a built on-disk store; unset = build the bundled graph in memory at start-up.")
+    sparql_endpoint: str | None = Field(None, description="SPARQL 1.1 query endpoint of a shared store server (docs/deploy.md); unset = the embedded store. Not together with store.")
+    update_endpoint: str | None = Field(None, description="SPARQL 1.1 update endpoint of the store server; unset = sparql_endpoint.")
+    graph_store: str | None = Field(None, description="Graph Store Protocol endpoint of the store server (one PUT per named graph when loading); unset = SPARQL Update.")
     backend: Backend = Field(Backend.oxigraph, description="Store engine: oxigraph (default, fast) or rdflib (pure-Python fallback).")
     host: str = Field("127.0.0.1", description="Address uvicorn listens on.")
     port: int = Field(8000, ge=0, le=65535, description="Port uvicorn listens on.")

@@ -42,7 +42,7 @@ def rows(measures: int, indicators: int, national: list[str]) -> dict[str, list[
 
 def main(measures: int = 1000, indicators: int = 3000, full: bool = True) -> None:
     from policykg.graph.build import build_store, default_sources, read_sources
-    from policykg.graph.analysis.label_index import NATIONAL_KINDS, LabelIndex
+    from policykg.labels import NATIONAL_KINDS, LabelIndex
     from policykg.loaders.workbook import parse_workbook, read_workbook_data
     from policykg.loaders.workbook.template import national_item_labels, write_workbook
 

@@ -22,6 +22,7 @@ def run_confined_query(store: Store, text: str, *, bindings: dict | None = None,
     :raises QueryTimeout: it ran past ``timeout`` seconds.
     :raises MemoryLimitExceeded: it grew past ``memory_limit_mb``.
     :raises QueryError: the engine could not evaluate it.
+    :raises NotAcceptable: / :raises InternalError: see :func:`policykg.graph.evaluation.reply_error`.
     """
     from policykg.graph import results
     from policykg.graph.sparql_guard import MAX_NESTING
@@ -44,19 +45,12 @@ def reply_result(reply: tuple) -> QueryResult:
     from rdflib import Graph
     from rdflib.plugins.sparql.results.jsonresults import JSONResultParser
 
-    from policykg.errors import ForbiddenQuery, QueryError, SparqlSyntaxError
-    from policykg.graph.sparql_guard import QueryTooDeep
+    from policykg.graph.evaluation import reply_error
     from policykg.graph.store import AskResult, GraphResult, SelectResult
 
-    kind = reply[0]
-    if kind == "syntax":
-        raise SparqlSyntaxError(reply[1] or None, reply[2] or None, reply[3] or "cannot parse the query")
-    if kind == "deep":
-        raise QueryTooDeep(reply[1], reply[2])
-    if kind == "forbidden":
-        raise ForbiddenQuery(reply[1])
-    if kind != "ok":
-        raise QueryError("問い合わせを評価できませんでした / the query could not be evaluated")
+    error = reply_error(reply)
+    if error is not None:
+        raise error
     body, media = reply[1], reply[2]
     if media.startswith("application/n-triples"):
         return GraphResult(Graph().parse(data=body.decode("utf-8"), format="nt"))

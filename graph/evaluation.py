@@ -9,18 +9,20 @@ of the request. Replies:
 * ``("syntax", line, column, reason)``, ``("deep", depth, limit)``, ``("forbidden", message)``;
 * ``("conflict",)``: protocol using-graph-uri together with USING or WITH in the text;
 * ``("unacceptable", kind)``: no media type the client accepts for this query form (select or graph);
-* ``("error", reason)`` with reason ``evaluation``, ``media`` or ``internal``.
+* ``("error", reason)`` with reason ``evaluation`` (the engine refused the request: one of the store's
+  :attr:`~policykg.graph.store.Store.evaluation_errors`), ``media`` or ``internal`` (a bug: anything
+  else, reported by the worker loop, answered 500).
 """
 
 from __future__ import annotations
 
 from collections.abc import Collection
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass
 
-from rdflib import Graph
 from rdflib.term import Identifier
 
-from policykg.errors import ForbiddenQuery, SparqlSyntaxError
+from policykg.errors import ForbiddenQuery, InternalError, NotAcceptable, PolicyKGError, QueryError, SparqlSyntaxError
 from policykg.graph import results
 from policykg.graph.sparql_guard import (
     MAX_NESTING,
@@ -30,11 +32,11 @@ from policykg.graph.sparql_guard import (
     inspect_query,
     inspect_update,
 )
-from policykg.graph.store import GraphResult, QueryResult, SelectResult, Store, open_store
+from policykg.graph.store import GraphResult, SelectResult, Store, open_store
 
 __all__ = [
-    "QueryJob", "UpdateJob", "EMPTY_GRAPH", "run_job", "run_update", "load_store", "cap", "graph_rows",
-    "restrict_graphs", "resolve_dataset",
+    "QueryJob", "UpdateJob", "EMPTY_GRAPH", "run_job", "run_update", "load_store", "graph_rows",
+    "restrict_graphs", "resolve_dataset", "reply_error", "checked_update",
 ]
 
 EMPTY_GRAPH = "urn:x-policykg:empty-graph"
@@ -84,27 +86,8 @@ def load_store(backend: str, nquads: bytes) -> Store:
     (an update's effect then names the same blank nodes as the store it came from)."""
     store = open_store(None, backend=backend)
     if nquads:
-        if backend == "oxigraph":
-            import pyoxigraph as ox
-
-            store.engine.extend(ox.parse(nquads, format=ox.RdfFormat.N_QUADS))
-        else:
-            store.dataset.parse(data=nquads.decode("utf-8"), format="nquads")
+        store.load_nquads(nquads)
     return store
-
-
-def cap(result: QueryResult, max_rows: int) -> tuple[QueryResult, bool]:
-    """The result cut to ``max_rows`` rows (or triples), and whether anything was cut."""
-    if isinstance(result, SelectResult) and len(result.rows) > max_rows:
-        return SelectResult(result.variables, result.rows[:max_rows]), True
-    if isinstance(result, GraphResult) and len(result.graph) > max_rows:
-        graph = Graph()
-        for i, triple in enumerate(result.graph):
-            if i >= max_rows:
-                break
-            graph.add(triple)
-        return GraphResult(graph), True
-    return result, False
 
 
 def graph_rows(result: GraphResult) -> SelectResult:
@@ -157,15 +140,20 @@ def _dataset(store: Store, job: QueryJob, from_default: tuple[str, ...], from_na
     return default or None, named or None
 
 
-def run_job(store: Store, job: QueryJob) -> tuple:
-    """Evaluate one query job and return its reply tuple (never raises for problems of the query)."""
+def run_job(store: Store, job: QueryJob, *, engine_syntax: bool = True, guard_lock: AbstractContextManager | None = None) -> tuple:
+    """Evaluate one query job and return its reply tuple (never raises for problems of the query).
+
+    ``engine_syntax=False``: a text the guard cannot parse is refused with the guard's account, without
+    asking the local engine (outside a confined worker, e.g. when forwarding to a remote store).
+    ``guard_lock``: held while the guard parses (rdflib's parser is not thread-safe; workers need none)."""
     try:
-        inspection = inspect_query(job.text, max_nesting=job.max_nesting)
+        with guard_lock or nullcontext():
+            inspection = inspect_query(job.text, max_nesting=job.max_nesting)
         check(inspection, allow_service=job.allow_service)
         form = inspection.form
         default, named = _dataset(store, job, inspection.default_graphs, inspection.named_graphs)
     except SparqlSyntaxError as exc:
-        return _engine_syntax(job.text, update=False) or _refusal(exc)
+        return (_engine_syntax(job.text, update=False) if engine_syntax else None) or _refusal(exc)
     except (QueryTooDeep, ForbiddenQuery) as exc:
         return _refusal(exc)
     graph_form = form in ("CONSTRUCT", "DESCRIBE")
@@ -175,21 +163,30 @@ def run_job(store: Store, job: QueryJob) -> tuple:
     if media is None:
         return ("unacceptable", "graph" if graph_form else "select")
     try:
-        result = store.query(job.text, default_graph_uris=default, named_graph_uris=named,
-                             bindings=dict(job.bindings) or None, base_iri=job.base_iri)
-    except SyntaxError as exc:  # e.g. an undeclared prefix, which the guard's parser leaves to the engine
-        error = SparqlSyntaxError.from_engine(str(exc), job.text)
-        return ("syntax", error.line or 0, error.column or 0, error.reason)
-    except Exception:  # noqa: BLE001 — an engine's runtime error (type error, overflow…) is the query's problem
-        return ("error", "evaluation")
-    if job.graph_as_rows and isinstance(result, GraphResult):
-        result = graph_rows(result)
-    result, truncated = cap(result, job.max_rows)
-    try:
-        body, media = results.serialize(result, media)
+        media = results.media_type(media, graph=graph_form and not job.graph_as_rows)
     except ValueError:
         return ("error", "media")
+    options = dict(default_graph_uris=default, named_graph_uris=named, bindings=dict(job.bindings) or None,
+                   base_iri=job.base_iri)
+    try:
+        if graph_form:
+            result = store.query(job.text, **options)
+        else:
+            return ("ok", *results.write_results(store.solutions(job.text, **options), media, job.max_rows))
+    except SyntaxError as exc:  # e.g. an undeclared prefix, which the guard's parser leaves to the engine
+        return _syntax(exc, job.text)
+    except store.evaluation_errors:  # the engine's runtime error (a graph that exists, a type error…)
+        return ("error", "evaluation")
+    if job.graph_as_rows:
+        result = graph_rows(result)
+    result, truncated = results.cap(result, job.max_rows)
+    body, media = results.serialize(result, media)
     return ("ok", body, media, truncated)
+
+
+def _syntax(exc: SyntaxError, text: str) -> tuple:
+    error = SparqlSyntaxError.from_engine(str(exc), text)
+    return ("syntax", error.line or 0, error.column or 0, error.reason)
 
 
 def _engine_syntax(text: str, *, update: bool) -> tuple | None:
@@ -205,9 +202,8 @@ def _engine_syntax(text: str, *, update: bool) -> tuple | None:
         else:
             empty.query(text)
     except SyntaxError as exc:
-        error = SparqlSyntaxError.from_engine(str(exc), text)
-        return ("syntax", error.line or 0, error.column or 0, error.reason)
-    except Exception:  # noqa: BLE001 — it parsed; evaluation problems are not syntax errors
+        return _syntax(exc, text)
+    except (RuntimeError, OSError, ValueError):  # it parsed; evaluation problems are not syntax errors
         return None
     return None
 
@@ -215,31 +211,71 @@ def _engine_syntax(text: str, *, update: bool) -> tuple | None:
 def run_update(store: Store, job: UpdateJob) -> tuple:
     """Evaluate an update on ``store`` (the worker's copy) and reply with what it removed and added,
     as N-Quads, for the owner of the real store to apply in one step."""
-    text = job.text
-    try:
-        if job.using or job.using_named:
-            written = inspect_update(text, max_nesting=job.max_nesting)
-            if written.has_dataset or written.with_graph:
-                return ("conflict",)  # Protocol §2.2.3: parameters and USING/WITH together are an error
-            text = add_using_clauses(text, job.using, job.using_named)
-        inspection = inspect_update(text, max_nesting=job.max_nesting)
-        check(inspection, allow_service=job.allow_service, allow_load=job.allow_load)
-        if store.backend == "rdflib" and inspection.has_dataset:
-            # rdflib reads USING graphs from their IRIs (a fetch); Oxigraph reads them from the store.
-            raise ForbiddenQuery("rdflib バックエンドでは USING を使えません / USING is not available on the rdflib backend")
-    except SparqlSyntaxError as exc:
-        return _engine_syntax(text, update=True) or _refusal(exc)
-    except (QueryTooDeep, ForbiddenQuery) as exc:
-        return _refusal(exc)
+    text, refusal = checked_update(job, store.backend)
+    if refusal is not None:
+        return refusal
     before = store.nquad_set()
     try:
         store.update(text, base_iri=job.base_iri)
     except SyntaxError as exc:
-        error = SparqlSyntaxError.from_engine(str(exc), text)
-        return ("syntax", error.line or 0, error.column or 0, error.reason)
-    except Exception:  # noqa: BLE001 — the engine refused the update; the real store is untouched
+        return _syntax(exc, text)
+    except store.evaluation_errors:  # the engine refused the update; the real store is untouched
         return ("error", "evaluation")
     after = store.nquad_set()
     removed = "".join(sorted(before - after)).encode("utf-8")
     added = "".join(sorted(after - before)).encode("utf-8")
     return ("updated", removed, added)
+
+
+def checked_update(job: UpdateJob, backend: str, *, engine_syntax: bool = True,
+                   guard_lock: AbstractContextManager | None = None) -> tuple[str, tuple | None]:
+    """The update's text to run (protocol USING graphs added) and ``None``, or a refusing reply: the
+    guard's checks, shared by the confined workers and forwarding to a remote store
+    (``engine_syntax`` and ``guard_lock`` as for :func:`run_job`)."""
+    text = job.text
+    try:
+        with guard_lock or nullcontext():
+            if job.using or job.using_named:
+                written = inspect_update(text, max_nesting=job.max_nesting)
+                if written.has_dataset or written.with_graph:
+                    return text, ("conflict",)  # Protocol §2.2.3: parameters and USING/WITH together are an error
+                text = add_using_clauses(text, job.using, job.using_named)
+            inspection = inspect_update(text, max_nesting=job.max_nesting)
+        check(inspection, allow_service=job.allow_service, allow_load=job.allow_load)
+        if backend == "rdflib" and inspection.has_dataset:
+            # rdflib reads USING graphs from their IRIs (a fetch); Oxigraph reads them from the store.
+            raise ForbiddenQuery("rdflib バックエンドでは USING を使えません / USING is not available on the rdflib backend")
+    except SparqlSyntaxError as exc:
+        return text, (_engine_syntax(text, update=True) if engine_syntax else None) or _refusal(exc)
+    except (QueryTooDeep, ForbiddenQuery) as exc:
+        return text, _refusal(exc)
+    return text, None
+
+
+def reply_error(reply: tuple, *, update: bool = False) -> PolicyKGError | None:
+    """The domain error a refusing reply stands for (``None`` for ``ok`` / ``updated``): the one
+    reading of reply tuples, for the HTTP routes and the CLI alike.
+
+    >>> reply_error(("deep", 70, 64)).limit, reply_error(("error", "internal"))
+    (64, InternalError('内部エラー / internal error'))
+    """
+    kind = reply[0]
+    if kind in ("ok", "updated"):
+        return None
+    if kind == "syntax":
+        return SparqlSyntaxError(reply[1] or None, reply[2] or None, reply[3] or "cannot parse the request")
+    if kind == "deep":
+        return QueryTooDeep(reply[1], reply[2])
+    if kind == "forbidden":
+        return ForbiddenQuery(reply[1])
+    if kind == "conflict":
+        return QueryError("using-graph-uri と USING/WITH は同時に使えません / "
+                          "using-graph-uri/using-named-graph-uri cannot be combined with USING or WITH in the update")
+    if kind == "unacceptable":
+        return NotAcceptable(list(results.SELECT_SERIALIZERS if reply[1] == "select" else results.GRAPH_SERIALIZERS))
+    if reply[1] == "media":
+        return NotAcceptable([*results.SELECT_SERIALIZERS, *results.GRAPH_SERIALIZERS])
+    if reply[1] == "evaluation":
+        return QueryError("SPARQL Update を実行できませんでした / the update could not be executed" if update
+                          else "SPARQL を評価できませんでした / the query could not be evaluated")
+    return InternalError()

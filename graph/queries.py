@@ -1,4 +1,11 @@
-"""Canned queries: one ``graph/queries/<name>.rq`` file each, with a small comment header.
+"""The one loader of ``.rq`` files: the canned queries, and the queries the code runs itself.
+
+Canned queries are ``graph/queries/<name>.rq``: listed by :func:`query_names`, run by name from the
+CLI, the API and the SPARQL console. The queries code runs itself live beside their callers and
+are not listed: ``graph/queries/internal`` (labels, types, trace, suggestions, progress records),
+``api/catalog/queries`` (the JSON API) and ``viz/queries`` (the network view); :func:`read_query`
+loads any of them by package and name, and :func:`select` runs one. Every file starts with a comment
+saying what it answers; the header fields below are read when present.
 
 Header lines (before the query text)::
 
@@ -21,6 +28,7 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
+from functools import lru_cache
 from importlib import resources
 
 from rdflib import Literal, URIRef
@@ -28,6 +36,8 @@ from rdflib.namespace import XSD
 from rdflib.term import Identifier
 
 from policykg.errors import QueryError, QueryNotFound
+from policykg.graph.store import SelectResult, Store
+from policykg.labels import LabelIndex
 from policykg.namespaces import expand_prefixed, sparql_prefixes
 
 QUERY_PACKAGE = "policykg.graph"
@@ -130,7 +140,36 @@ def list_queries() -> list[CannedQuery]:
 
 
 def _read(name: str) -> CannedQuery:
-    return parse_query_file(name, _folder().joinpath(f"{name}.rq").read_text(encoding="utf-8"))
+    return read_query(QUERY_PACKAGE, name)
+
+
+@lru_cache(maxsize=None)
+def read_query(package: str, name: str, folder: str = QUERY_FOLDER) -> CannedQuery:
+    """``<folder>/<name>.rq`` of ``package`` (``policykg.graph``, ``policykg.api.catalog``, ``policykg.viz``),
+    header parsed and PREFIX lines prepended. Read once per process."""
+    source = resources.files(package).joinpath(*folder.split("/"), f"{name}.rq").read_text(encoding="utf-8")
+    return parse_query_file(name, source)
+
+
+def internal_query(name: str) -> CannedQuery:
+    """``graph/queries/internal/<name>.rq``: a query the graph layer runs itself (never listed as canned)."""
+    return read_query(QUERY_PACKAGE, name, f"{QUERY_FOLDER}/internal")
+
+
+def select(store: Store, query: CannedQuery, bindings: Mapping[str, Identifier] | None = None) -> list[dict[str, Identifier]]:
+    """Rows of a SELECT ``query``; ``bindings`` are bound by the store as a VALUES block (never spliced).
+
+    :raises TypeError: the query is not a SELECT (a packaging mistake, not user input).
+    """
+    result = store.query(query.text, bindings=bindings or None)
+    if not isinstance(result, SelectResult):
+        raise TypeError(f"query {query.name} must be a SELECT")
+    return result.rows
+
+
+def read_label_index(store: Store) -> LabelIndex:
+    """The :class:`~policykg.labels.LabelIndex` of ``store``, read with the shared ``labels.rq`` and ``types.rq``."""
+    return LabelIndex.from_rows(select(store, internal_query("labels")), select(store, internal_query("types")))
 
 
 def _expand(value: str) -> URIRef:
@@ -189,4 +228,5 @@ def bind_params(query: CannedQuery, values: Mapping[str, str]) -> dict[str, Iden
 __all__ = [
     "CannedQuery", "QueryParam", "load_query", "list_queries", "query_names",
     "parse_query_file", "parse_params", "bind_params", "to_term",
+    "read_query", "internal_query", "select", "read_label_index",
 ]

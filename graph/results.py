@@ -1,7 +1,9 @@
 """W3C SPARQL 1.1 result formats over the engine-neutral result types of :mod:`policykg.graph.store`.
 
 One table maps a media type to a serialiser, so the HTTP endpoint and the CLI negotiate the same way
-(rdflib-endpoint keeps content negotiation as a table too). SELECT/ASK results follow
+(rdflib-endpoint keeps content negotiation as a table too). Oxigraph writes SELECT/ASK results with
+its own serialisers (:func:`write_engine_results`); the writers here serve the rdflib fallback and
+engine-neutral results (canned CONSTRUCT rows). SELECT/ASK results follow
 
 * SPARQL 1.1 Query Results JSON Format  (``application/sparql-results+json``)
 * SPARQL Query Results XML Format        (``application/sparql-results+xml``)
@@ -25,10 +27,11 @@ import csv
 import io
 import json
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from xml.sax.saxutils import escape, quoteattr
 
-from rdflib import BNode, Literal, URIRef
+import pyoxigraph as ox
+from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import XSD
 from rdflib.term import Identifier
 
@@ -206,13 +209,26 @@ def to_tsv(result: SelectResult | AskResult) -> bytes:
 
 # --- graphs --------------------------------------------------------------------------------------
 
+GRAPH_FORMATS: dict[str, str] = {TURTLE: "turtle", NTRIPLES: "nt", JSONLD: "json-ld", RDFXML: "xml"}
+"""Media type → rdflib format name for CONSTRUCT/DESCRIBE graphs and entity descriptions (default first)."""
 
-def _graph_serializer(rdflib_format: str) -> Callable[[GraphResult], bytes]:
+
+def serialize_graph(graph: Graph, media_type: str, *, context: Mapping[str, str] | None = None) -> bytes:
+    """``graph`` in the RDF format of ``media_type`` (a key of :data:`GRAPH_FORMATS`); JSON-LD is
+    compacted with ``context`` when given (inline prefixes, never a remote context)."""
+    fmt = GRAPH_FORMATS[media_type]
+    if fmt == "json-ld" and context is not None:
+        data = graph.serialize(format=fmt, context=dict(context), auto_compact=True, encoding="utf-8")
+    else:
+        data = graph.serialize(format=fmt, encoding="utf-8")
+    return data if isinstance(data, bytes) else data.encode("utf-8")
+
+
+def _graph_serializer(media_type: str) -> Callable[[GraphResult], bytes]:
     def serialise(result: GraphResult) -> bytes:
-        data = result.graph.serialize(format=rdflib_format, encoding="utf-8")
-        return data if isinstance(data, bytes) else data.encode("utf-8")
+        return serialize_graph(result.graph, media_type)
 
-    serialise.__doc__ = f"A CONSTRUCT/DESCRIBE graph serialised by rdflib as {rdflib_format!r}."
+    serialise.__doc__ = f"A CONSTRUCT/DESCRIBE graph serialised by rdflib as {GRAPH_FORMATS[media_type]!r}."
     return serialise
 
 
@@ -224,12 +240,7 @@ SELECT_SERIALIZERS: dict[str, Callable[[SelectResult | AskResult], bytes]] = {
 }
 """Media type → serialiser for SELECT and ASK results (first entry = default)."""
 
-GRAPH_SERIALIZERS: dict[str, Callable[[GraphResult], bytes]] = {
-    TURTLE: _graph_serializer("turtle"),
-    NTRIPLES: _graph_serializer("nt"),
-    JSONLD: _graph_serializer("json-ld"),
-    RDFXML: _graph_serializer("xml"),
-}
+GRAPH_SERIALIZERS: dict[str, Callable[[GraphResult], bytes]] = {media: _graph_serializer(media) for media in GRAPH_FORMATS}
 """Media type → serialiser for CONSTRUCT and DESCRIBE results (first entry = default)."""
 
 FORMAT_ALIASES: dict[str, str] = {
@@ -249,6 +260,26 @@ def media_types_for(result: QueryResult) -> list[str]:
     return list(_serializers(result))
 
 
+def media_type(wanted: str | None, *, graph: bool) -> str:
+    """The canonical media type for ``wanted`` (a media type or a short alias; ``None`` = default) of
+    a graph (CONSTRUCT/DESCRIBE) or of SELECT/ASK results.
+
+    >>> media_type("text/csv; charset=utf-8", graph=False), media_type(None, graph=True)
+    ('text/csv', 'text/turtle')
+
+    :raises ValueError: it does not fit this kind of result; the message lists those that do.
+    """
+    return _media(wanted, GRAPH_SERIALIZERS if graph else SELECT_SERIALIZERS)
+
+
+def _media(media_type: str | None, table: Mapping[str, object]) -> str:
+    wanted = media_type or next(iter(table))
+    wanted = FORMAT_ALIASES.get(wanted.lower(), wanted.split(";")[0].strip().lower())
+    if wanted not in table:
+        raise ValueError(f"cannot write this result as {media_type!r}; choose one of: {', '.join(table)}")
+    return wanted
+
+
 def serialize(result: QueryResult, media_type: str | None = None) -> tuple[bytes, str]:
     """Serialise ``result`` as ``media_type`` (a media type or a short alias; ``None`` = default).
 
@@ -257,16 +288,112 @@ def serialize(result: QueryResult, media_type: str | None = None) -> tuple[bytes
     :raises ValueError: the media type does not fit this kind of result; the message lists those that do.
     """
     table = _serializers(result)
-    wanted = media_type or next(iter(table))
-    wanted = FORMAT_ALIASES.get(wanted.lower(), wanted.split(";")[0].strip().lower())
-    if wanted not in table:
-        raise ValueError(f"cannot write this result as {media_type!r}; choose one of: {', '.join(table)}")
+    wanted = _media(media_type, table)
     return table[wanted](result), wanted
+
+
+def cap(result: QueryResult, max_rows: int) -> tuple[QueryResult, bool]:
+    """The result cut to ``max_rows`` rows (or triples), and whether anything was cut."""
+    if isinstance(result, SelectResult) and len(result.rows) > max_rows:
+        return SelectResult(result.variables, result.rows[:max_rows]), True
+    if isinstance(result, GraphResult) and len(result.graph) > max_rows:
+        graph = Graph()
+        for i, triple in enumerate(result.graph):
+            if i >= max_rows:
+                break
+            graph.add(triple)
+        return GraphResult(graph), True
+    return result, False
+
+
+# --- Oxigraph's own serialisers -------------------------------------------------------------------
+
+
+class _Enough(Exception):
+    """Raised by :class:`_FirstLines` to stop the engine's writer (and its lazy evaluation) early."""
+
+
+class _FirstLines:
+    """A binary sink keeping the first ``limit`` lines written to it; ``more`` tells whether anything
+    followed. Once it has, it raises :class:`_Enough`, so a runaway result is never computed past the cap."""
+
+    def __init__(self, limit: int) -> None:
+        self.limit = limit
+        self.lines = 0
+        self.more = False
+        self._parts: list[bytes] = []
+
+    def write(self, data) -> int:
+        data = bytes(data)
+        if not self.more and data:
+            if self.lines >= self.limit:
+                self.more = True
+            else:
+                cut = 0
+                while self.lines < self.limit:
+                    end = data.find(b"\n", cut)
+                    if end < 0:
+                        cut = len(data)
+                        break
+                    cut = end + 1
+                    self.lines += 1
+                self._parts.append(data[:cut])
+                self.more = cut < len(data)
+        if self.more:
+            raise _Enough
+        return len(data)
+
+    def flush(self) -> None:
+        pass
+
+    def value(self) -> bytes:
+        return b"".join(self._parts)
+
+
+def write_results(result: SelectResult | AskResult | ox.QuerySolutions | ox.QueryBoolean, media_type: str,
+                  max_rows: int) -> tuple[bytes, str, bool]:
+    """A SELECT/ASK result (:meth:`policykg.graph.store.Store.solutions`) written as ``media_type`` with
+    at most ``max_rows`` solutions: ``(body, media_type, truncated)``.
+
+    Oxigraph's results are written by Oxigraph's serialisers: the solutions go out as TSV (one line
+    per solution, every term exact), cut after ``max_rows`` lines, are read back and written in the
+    wanted format. ASK has no CSV/TSV form in the standard; there :func:`to_csv` / :func:`to_tsv`
+    write our ``boolean`` column. Engine-neutral results (the rdflib fallback) use the writers above.
+
+    >>> store = ox.Store()
+    >>> store.add(ox.Quad(ox.NamedNode("http://x/s"), ox.NamedNode("http://x/p"), ox.Literal("暮らし", language="ja")))
+    >>> write_results(store.query("SELECT ?s ?o WHERE { ?s ?p ?o }"), "text/csv", 0)
+    (b's,o\\r\\n', 'text/csv', True)
+    >>> write_results(store.query("ASK { ?s ?p ?o }"), "json", 10)
+    (b'{"head":{},"boolean":true}', 'application/sparql-results+json', False)
+    >>> write_results(SelectResult(["s"], [{"s": URIRef("http://x/s")}] * 2), "tsv", 1)
+    (b'?s\\n<http://x/s>\\n', 'text/tab-separated-values', True)
+
+    :raises ValueError: ``media_type`` is not a SPARQL results type.
+    """
+    media = _media(media_type, SELECT_SERIALIZERS)
+    if isinstance(result, (SelectResult, AskResult)):
+        result, truncated = cap(result, max_rows)
+        return SELECT_SERIALIZERS[media](result), media, truncated
+    if isinstance(result, ox.QueryBoolean):
+        if media in (CSV, TSV):
+            return SELECT_SERIALIZERS[media](AskResult(bool(result))), media, False
+        return result.serialize(format=ox.QueryResultsFormat.from_media_type(media)), media, False
+    head = _FirstLines(max_rows + 1)  # the header line and max_rows solutions
+    try:
+        result.serialize(head, format=ox.QueryResultsFormat.TSV)
+    except _Enough:  # the cap is reached: the rest is neither evaluated nor written
+        pass
+    tsv = head.value()
+    if media == TSV:
+        return tsv, media, head.more
+    solutions = ox.parse_query_results(tsv, format=ox.QueryResultsFormat.TSV)
+    return solutions.serialize(format=ox.QueryResultsFormat.from_media_type(media)), media, head.more
 
 
 __all__ = [
     "SPARQL_JSON", "SPARQL_XML", "CSV", "TSV", "TURTLE", "NTRIPLES", "JSONLD", "RDFXML",
-    "SELECT_SERIALIZERS", "GRAPH_SERIALIZERS", "FORMAT_ALIASES",
+    "SELECT_SERIALIZERS", "GRAPH_SERIALIZERS", "GRAPH_FORMATS", "FORMAT_ALIASES",
     "term_to_json", "term_to_tsv", "to_json_object", "to_json", "to_xml", "to_csv", "to_tsv",
-    "media_types_for", "serialize",
+    "media_types_for", "media_type", "serialize", "serialize_graph", "cap", "write_results",
 ]

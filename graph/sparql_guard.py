@@ -26,6 +26,7 @@ from __future__ import annotations
 import re
 from collections.abc import Collection, Iterator
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import NamedTuple
 
 from policykg.errors import ForbiddenQuery, QueryError, SparqlSyntaxError
@@ -185,7 +186,13 @@ def _resolver(prologue: object):
     resolved = translatePrologue(prologue, None)
 
     def iri(term: object) -> str:
-        return str(resolved.absolutize(term))
+        try:
+            return str(resolved.absolutize(term))
+        except Exception as exc:  # rdflib raises a bare Exception for an undeclared prefix, nothing else here
+            if not str(exc).startswith("Unknown namespace prefix"):
+                raise
+            prefix = getattr(term, "prefix", None) or ""
+            raise SparqlSyntaxError(None, None, f"undeclared prefix '{prefix}:'") from None
 
     return iri
 
@@ -215,7 +222,24 @@ def inspect_query(text: str, *, max_nesting: int = MAX_NESTING) -> Inspection:
 
     :raises QueryTooDeep: nesting beyond ``max_nesting`` (checked before parsing).
     :raises SparqlSyntaxError: the text is not a SPARQL 1.1 query (line, column, short reason).
+
+    Inspections of texts up to 16 KB are remembered (256 of them): canned queries and repeated
+    queries are parsed once per process (the parser costs about 0.1 s on a canned query).
     """
+    if len(text) <= _REMEMBERED_TEXT:
+        return _inspect_query_remembered(text, max_nesting)
+    return _inspect_query(text, max_nesting)
+
+
+_REMEMBERED_TEXT = 16_384
+
+
+@lru_cache(maxsize=256)
+def _inspect_query_remembered(text: str, max_nesting: int) -> Inspection:
+    return _inspect_query(text, max_nesting)
+
+
+def _inspect_query(text: str, max_nesting: int) -> Inspection:
     tree = _parse(text, False, max_nesting)
     prologue, query = tree[0], tree[1]
     iri = _resolver(prologue)

@@ -8,6 +8,7 @@ The default graph of every query is the union of all named graphs (one named gra
 from __future__ import annotations
 
 import threading
+from contextlib import contextmanager
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -51,7 +52,10 @@ class Store(Protocol):
 
     backend: str
     generation: int
-    """Bumped by every write, so caches (trace projection, viz pages) know when to rebuild."""
+    """Bumped by every write, so caches know when to rebuild (:mod:`policykg.graph.cache`)."""
+    evaluation_errors: tuple[type[Exception], ...]
+    """What the engine raises when it refuses to evaluate a request that parsed (a graph that already
+    exists, a storage error): the request's problem, not a bug. Anything else it raises is a bug."""
 
     def query(
         self,
@@ -61,12 +65,29 @@ class Store(Protocol):
         default_graph_uris: list[str] | None = None,
         named_graph_uris: list[str] | None = None,
         base_iri: str | None = None,
+        prefixes: Mapping[str, str] | None = None,
     ) -> QueryResult:
         """Run a query. ``bindings`` are bound by the engine, never spliced into the text. The dataset
         (``default_graph_uris`` / ``named_graph_uris``) replaces any FROM in the text, which is never fetched.
+        ``prefixes`` (name → namespace IRI) and ``base_iri`` are the query's prologue, given to the
+        engine instead of pasted into the text (so line numbers of errors are the text's own).
 
         :raises SyntaxError: the query does not parse.
         """
+        ...
+
+    def solutions(self, sparql: str, **options) -> SelectResult | AskResult | object:
+        """Run a SELECT or ASK (``options`` as for :meth:`query`) for writing out: the engine's own
+        result where it can serialise it (Oxigraph's ``QuerySolutions`` / ``QueryBoolean``, read
+        lazily), else a :class:`SelectResult` / :class:`AskResult`. Only
+        :func:`policykg.graph.results.write_results` looks inside.
+
+        :raises SyntaxError: the query does not parse.
+        """
+        ...
+
+    def load_nquads(self, data: bytes) -> None:
+        """Add N-Quads as they are (blank node labels kept: an update's effect names the same nodes)."""
         ...
 
     def update(self, sparql: str, *, base_iri: str | None = None) -> None:
@@ -135,6 +156,7 @@ class OxigraphStore:
     """Embedded Oxigraph, in memory (``path=None``) or on disk."""
 
     backend = "oxigraph"
+    evaluation_errors = (RuntimeError, OSError)
 
     def __init__(self, path: str | Path | None = None, *, read_only: bool = False) -> None:
         self.path = Path(path) if path is not None else None
@@ -150,11 +172,14 @@ class OxigraphStore:
 
     @property
     def engine(self) -> ox.Store:
-        """The underlying pyoxigraph store, for benchmarks and the query worker only."""
+        """The underlying pyoxigraph store: not part of :class:`Store` (benchmarks and test fixtures only)."""
         return self._store
 
-    def query(self, sparql, *, bindings=None, default_graph_uris=None, named_graph_uris=None, base_iri=None):
+    def _run(self, sparql, *, bindings=None, default_graph_uris=None, named_graph_uris=None, base_iri=None,
+             prefixes=None):
         kwargs: dict = {"base_iri": base_iri} if base_iri else {}
+        if prefixes:
+            kwargs["prefixes"] = dict(prefixes)
         if default_graph_uris:
             kwargs["default_graph"] = [ox.NamedNode(u) for u in default_graph_uris]
         else:
@@ -163,7 +188,10 @@ class OxigraphStore:
             kwargs["named_graphs"] = [ox.NamedNode(u) for u in named_graph_uris]
         if bindings:
             sparql = with_values_clause(sparql, bindings)
-        result = self._store.query(sparql, **kwargs)
+        return self._store.query(sparql, **kwargs)
+
+    def query(self, sparql, **options):
+        result = self._run(sparql, **options)
         if isinstance(result, ox.QueryBoolean):
             return AskResult(bool(result))
         if isinstance(result, ox.QuerySolutions):
@@ -181,6 +209,14 @@ class OxigraphStore:
         for t in result:
             graph.add((to_rdflib(t.subject), to_rdflib(t.predicate), to_rdflib(t.object)))
         return GraphResult(graph)
+
+    def solutions(self, sparql, **options):
+        return self._run(sparql, **options)
+
+    def load_nquads(self, data: bytes) -> None:
+        with self._lock:
+            self._store.extend(ox.parse(data, format=ox.RdfFormat.N_QUADS))
+            self.generation += 1
 
     def update(self, sparql: str, *, base_iri: str | None = None) -> None:
         with self._lock:
@@ -300,10 +336,29 @@ def _replace_update_text(graphs: Mapping[URIRef, list[Triple]]) -> str:
 # --- rdflib memory -------------------------------------------------------------------------------
 
 
+@contextmanager
+def _rdflib_syntax() -> Iterator[None]:
+    """rdflib's parse errors as :class:`SyntaxError`, like Oxigraph's: pyparsing's, and the bare
+    ``Exception("Unknown namespace prefix : x")`` of its algebra translation."""
+    from pyparsing import ParseBaseException
+
+    try:
+        yield
+    except ParseBaseException as exc:
+        raise SyntaxError(str(exc)) from None
+    except Exception as exc:
+        if type(exc) is Exception and str(exc).startswith("Unknown namespace prefix"):
+            raise SyntaxError(str(exc)) from None
+        raise
+
+
 class RdflibStore:
     """rdflib's pure-Python memory store: slow, but needs no native code."""
 
     backend = "rdflib"
+    evaluation_errors: tuple[type[Exception], ...] = (Exception,)
+    """rdflib evaluates in Python: a bad regex in REPLACE raises ``re.error``, a bad cast ``TypeError``…
+    so whatever its evaluation raises is the engine's refusal (the worker's boundary)."""
 
     def __init__(self) -> None:
         self._ds = Dataset(default_union=True)
@@ -312,16 +367,19 @@ class RdflibStore:
 
     @property
     def dataset(self) -> Dataset:
+        """The underlying rdflib Dataset: not part of :class:`Store` (test fixtures only)."""
         return self._ds
 
-    def query(self, sparql, *, bindings=None, default_graph_uris=None, named_graph_uris=None, base_iri=None):
+    def query(self, sparql, *, bindings=None, default_graph_uris=None, named_graph_uris=None, base_iri=None,
+              prefixes=None):
         from rdflib.plugins.sparql.algebra import translateQuery
         from rdflib.plugins.sparql.parser import parseQuery
 
         target = self._ds
         if default_graph_uris or named_graph_uris:
             target = self._dataset_for(default_graph_uris, named_graph_uris)
-        prepared = translateQuery(parseQuery(sparql), base_iri, None)
+        with _rdflib_syntax():
+            prepared = translateQuery(parseQuery(sparql), base_iri, dict(prefixes) if prefixes else None)
         # FROM / FROM NAMED are never loaded by rdflib (it would fetch them): the dataset is the one given.
         prepared.algebra["datasetClause"] = None
         result = target.query(prepared, initBindings=dict(bindings or {}))
@@ -338,6 +396,14 @@ class RdflibStore:
         for t in result:
             graph.add(t)
         return GraphResult(graph)
+
+    def solutions(self, sparql, **options):
+        return self.query(sparql, **options)
+
+    def load_nquads(self, data: bytes) -> None:
+        with self._lock:
+            self._ds.parse(data=data.decode("utf-8"), format="nquads")
+            self.generation += 1
 
     def _dataset_for(self, default_graph_uris: list[str] | None, named_graph_uris: list[str] | None) -> Dataset:
         """A copy of the requested dataset, read the way Oxigraph reads it (docs/settings.md):
@@ -372,8 +438,10 @@ class RdflibStore:
 
         with self._lock:
             snapshot = list(self._ds.quads((None, None, None, None)))
+            with _rdflib_syntax():
+                prepared = prepareUpdate(sparql, base=base_iri)
             try:
-                self._ds.update(prepareUpdate(sparql, base=base_iri))
+                self._ds.update(prepared)
             except Exception:
                 self._restore(snapshot)
                 raise

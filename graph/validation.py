@@ -27,8 +27,8 @@ from rdflib.namespace import SH
 from rdflib.term import Node
 
 from policykg.errors import ValidationFailed
-from policykg.graph.labels import pick_label
-from policykg.namespaces import DCTERMS, PK, RDF, RDFS, SKOS, SOSA, curie
+from policykg.labels import LABEL_PREDICATES, graph_label, pick_label
+from policykg.namespaces import PK, RDF, SOSA, curie
 
 _LOCK = threading.Lock()
 _SEVERITY_ORDER = {"Violation": 0, "Warning": 1, "Info": 2}
@@ -250,11 +250,8 @@ def _describe(data: Graph, ontology: Graph, node: Node) -> tuple[str | None, Sou
 
 
 def _label(data: Graph, node: Node) -> str | None:
-    preferred = [o for o in data.objects(node, SKOS.prefLabel) if isinstance(o, Literal)]
-    for predicate in (RDFS.label, DCTERMS.title, PK.fileName):
-        if not preferred:
-            preferred = [o for o in data.objects(node, predicate) if isinstance(o, Literal)]
-    return pick_label(sorted(preferred, key=_literal_key), "ja") or None
+    """The node's Japanese label (:func:`policykg.labels.choose_label`; a file name names a source document)."""
+    return graph_label(data, node, "ja", predicates=(*LABEL_PREDICATES, PK.fileName)) or None
 
 
 def _location(data: Graph, node: Node) -> SourcePlace | None:

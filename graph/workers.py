@@ -28,6 +28,7 @@ from dataclasses import dataclass, field
 from multiprocessing.connection import Connection
 
 from policykg.errors import PolicyKGError, QueryTimeout
+from policykg.graph.cache import GenerationCache
 from policykg.graph.evaluation import QueryJob, UpdateJob
 from policykg.graph.store import Store
 from policykg.graph.worker_process import worker_main
@@ -107,11 +108,17 @@ class _Worker:
     generation: int = -1
     confinement: object = None
 
+    _killing: threading.Lock = field(default_factory=threading.Lock, repr=False)
+
     def kill(self) -> None:
-        if self.process.is_alive():
-            self.process.kill()
-        self.process.join(timeout=5)
-        self.conn.close()
+        """Stop the process and close its pipe; safe when two threads (pool close and a worker's
+        replacement) ask at once, and when asked again."""
+        with self._killing:
+            if self.process.is_alive():
+                self.process.kill()
+            self.process.join(timeout=5)
+            if not self.conn.closed:
+                self.conn.close()
 
 
 @dataclass(eq=False)
@@ -156,7 +163,7 @@ class WorkerPool:
         self._workers: set[_Worker] = set()
         self._lock = threading.Lock()
         self._update_lock = threading.Lock()
-        self._snapshot: tuple[int, bytes] | None = None
+        self._snapshots = GenerationCache(size=1)
         self._threads: list[threading.Thread] = []
         self._closed = False
         self.killed = 0
@@ -230,11 +237,8 @@ class WorkerPool:
 
     def snapshot(self) -> tuple[int, bytes]:
         """``(generation, nquads)`` of the store, dumped once per generation."""
-        with self._lock:
-            generation = self.store.generation
-            if self._snapshot is None or self._snapshot[0] != generation:
-                self._snapshot = (generation, dump_store(self.store))
-            return self._snapshot
+        generation = self.store.generation
+        return generation, self._snapshots.get_or_build(generation, "nquads", lambda: dump_store(self.store))
 
     # --- submitting ----------------------------------------------------------------------------
 

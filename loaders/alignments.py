@@ -22,9 +22,9 @@ from pathlib import Path
 from rdflib import BNode, Graph, Literal, URIRef
 
 from policykg.errors import AmbiguousLabel, EntityNotFound, LabelNotFound, SourceError
-from policykg.graph.analysis.label_index import LOCAL_KINDS, NATIONAL_KINDS, LabelIndex
 from policykg.ids import alignment_iri
 from policykg.ids import digest, entity_iri
+from policykg.labels import LOCAL_KINDS, NATIONAL_KINDS, LabelIndex
 from policykg.namespaces import DCTERMS, PK, PROV, RDF, RDFS, XSD
 
 COLUMNS = (

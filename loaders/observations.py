@@ -1,8 +1,8 @@
 """Indicator observations from a planner's CSV (``data/observations/template.csv``) as RDF.
 
 Columns: ``indicator, date, value, unit, source, note`` (+ optional ``synthetic``). ``indicator``
-is a label (matched after NFKC/whitespace normalisation against prefLabel, altLabel and
-rdfs:label) or an IRI (``https://…`` or ``pkid:…``). Each row becomes a ``pk:IndicatorObservation``
+is a label (prefLabel, altLabel or rdfs:label of a numeric indicator, found by the one rule of
+:mod:`policykg.labels`: exact, then after NFKC/whitespace normalisation) or an IRI (``https://…`` or ``pkid:…``). Each row becomes a ``pk:IndicatorObservation``
 in the same SOSA/QUDT shape as the deck's baselines (docs/model.md), so progress code reads both
 alike. Why strict: a planner's typo must stop the load with the row and the column to fix,
 never become a silent wrong number, so any bad row rejects the whole file (nothing is loaded).
@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
-import difflib
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
@@ -23,10 +22,11 @@ from decimal import Decimal
 from pathlib import Path
 
 from rdflib import BNode, Graph, Literal, URIRef
-from rdflib.namespace import DCTERMS, RDF, RDFS, SKOS, SOSA, XSD
+from rdflib.namespace import DCTERMS, RDF, SOSA, XSD
 
-from policykg.errors import SourceError
-from policykg.ids import digest, entity_iri, local_id, normalize_label
+from policykg.errors import AmbiguousLabel, LabelNotFound, SourceError
+from policykg.ids import digest, entity_iri, local_id
+from policykg.labels import MATCH_PREDICATES, LabelMatcher
 from policykg.loaders.deck.emit import time_node
 from policykg.values import Instant, ValueFormatError, parse_number, parse_time, unit_key_for
 from policykg.namespaces import ID, PK, QUDT, UNIT, expand_prefixed
@@ -49,36 +49,35 @@ class _Indicator:
     unit_text: str | None
 
 
-def _indicator_index(context: Graph) -> tuple[dict[URIRef, _Indicator], dict[str, set[URIRef]]]:
+def _indicator_index(context: Graph) -> tuple[dict[URIRef, _Indicator], LabelMatcher[URIRef]]:
     by_iri: dict[URIRef, _Indicator] = {}
-    by_label: dict[str, set[URIRef]] = {}
-    for iri in set(context.subjects(RDF.type, PK.NumericIndicator)):
+    by_label: LabelMatcher[URIRef] = LabelMatcher()
+    for iri in sorted(set(context.subjects(RDF.type, PK.NumericIndicator))):
         if not isinstance(iri, URIRef):
             continue
         unit = context.value(iri, PK.unit)
         unit_text = context.value(iri, PK.unitText)
         by_iri[iri] = _Indicator(iri, unit if isinstance(unit, URIRef) else None,
                                  str(unit_text) if unit_text is not None else None)
-        for predicate in (SKOS.prefLabel, SKOS.altLabel, RDFS.label):
-            for label in context.objects(iri, predicate):
-                by_label.setdefault(normalize_label(str(label)), set()).add(iri)
+        for predicate in MATCH_PREDICATES:
+            for label in sorted(context.objects(iri, predicate)):
+                by_label.add(str(label), iri)
     return by_iri, by_label
 
 
-def _resolve_indicator(text: str, by_iri: Mapping[URIRef, _Indicator], by_label: Mapping[str, set[URIRef]]) -> _Indicator:
+def _resolve_indicator(text: str, by_iri: Mapping[URIRef, _Indicator], by_label: LabelMatcher[URIRef]) -> _Indicator:
     text = expand_prefixed(text)
     if re.match(r"^https?://", text):
         if URIRef(text) in by_iri:
             return by_iri[URIRef(text)]
         raise ValueError(f"no numeric indicator with IRI <{text}>")
-    matches = by_label.get(normalize_label(text), set())
-    if len(matches) == 1:
-        return by_iri[next(iter(matches))]
-    if len(matches) > 1:
-        raise ValueError(f"label {text!r} names several indicators; use an IRI: {', '.join(sorted(matches))}")
-    close = difflib.get_close_matches(normalize_label(text), list(by_label), n=3, cutoff=0.5)
-    hint = f"; closest: {'、'.join(close)}" if close else ""
-    raise ValueError(f"unknown indicator {text!r} (not a numeric indicator's label){hint}")
+    try:
+        return by_iri[by_label.find(text)]
+    except AmbiguousLabel as exc:
+        raise ValueError(f"label {text!r} names several indicators; use an IRI: {', '.join(exc.candidates)}") from None
+    except LabelNotFound as exc:
+        hint = f"; closest: {'、'.join(exc.suggestions)}" if exc.suggestions else ""
+        raise ValueError(f"unknown indicator {text!r} (not a numeric indicator's label){hint}") from None
 
 
 def parse_date(text: str) -> Instant:
@@ -163,7 +162,7 @@ def _document_iri(file_name: str) -> URIRef:
 
 
 def _row_triples(g: Graph, row: Mapping[str, str], line: int, file_name: str,
-                 by_iri: Mapping[URIRef, _Indicator], by_label: Mapping[str, set[URIRef]],
+                 by_iri: Mapping[URIRef, _Indicator], by_label: LabelMatcher[URIRef],
                  seen: dict[URIRef, int]) -> None:
     def fail(field: str, message: str) -> SourceError:
         return SourceError(message, file=file_name, line=line, field=field)

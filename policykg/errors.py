@@ -166,6 +166,19 @@ class StoreInUse(PolicyKGError):
                 "stop it, or run without --save / --record")
 
 
+@dataclass
+class StoreUnavailable(PolicyKGError):
+    """The store server (``--sparql-endpoint``) cannot be reached or answered with a server error."""
+
+    url: str
+    why_ja: str = "接続できません"
+    why_en: str = "cannot connect"
+
+    def __str__(self) -> str:
+        return (f"ストアサーバー {self.url} を利用できません（{self.why_ja}）"
+                f" / the store server {self.url} is unavailable: {self.why_en}")
+
+
 class ForbiddenQuery(PolicyKGError):
     """A SPARQL feature that is switched off (SERVICE, LOAD, remote FROM...)."""
 
@@ -199,3 +212,47 @@ class AmbiguousLabel(PolicyKGError):
 
 class EntityNotFound(PolicyKGError):
     """No entity with that id or IRI."""
+
+
+class NotAcceptable(PolicyKGError):
+    """None of the media types the client accepts can be produced; ``available`` lists those that can."""
+
+    def __init__(self, available: list[str]) -> None:
+        super().__init__("要求された形式では返せません / none of the accepted media types can be produced")
+        self.available = list(available)
+
+
+class RateLimited(PolicyKGError):
+    """A client over its rate limit; ``retry_after`` seconds until its next request is accepted."""
+
+    def __init__(self, retry_after: int, message: str) -> None:
+        super().__init__(message)
+        self.retry_after = retry_after
+
+
+class Unauthorized(PolicyKGError):
+    """A write without a valid bearer token."""
+
+
+class InternalError(PolicyKGError):
+    """A bug of ours met while answering (never the request's fault); its message says nothing more."""
+
+    def __init__(self) -> None:
+        super().__init__("内部エラー / internal error")
+
+
+class ParameterError(PolicyKGError):
+    """A request parameter outside what is allowed (an unknown kind, hops out of range…): bad input
+    with no file or line. ``field`` names the parameter; the message lists the allowed values.
+
+    >>> str(ParameterError("hops must be between 0 and 6, got 9", field="hops"))
+    'hops: hops must be between 0 and 6, got 9'
+    """
+
+    def __init__(self, message: str, *, field: str) -> None:
+        super().__init__(message)
+        self.message = message
+        self.field = field
+
+    def __str__(self) -> str:
+        return f"{self.field}: {self.message}"

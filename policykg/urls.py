@@ -15,10 +15,7 @@ from urllib.parse import quote, urlencode
 from rdflib import URIRef
 
 from policykg.namespaces import ID
-
-DEFAULT_LANG = "ja"
-"""The built-in default language; a server may configure another (``default_lang``, see below)."""
-LANGS = ("ja", "en")
+from policykg.words import DEFAULT_LANG, LANGS  # the page languages; a server may configure another default (below)
 
 _default_lang: ContextVar[str] = ContextVar("policykg_default_lang", default=DEFAULT_LANG)
 """The default language of the app answering the current request (``Settings.default_lang``).

@@ -33,12 +33,13 @@ def live_server(store=None, *, parser: str | None = None, **settings: object) ->
     port = sock.getsockname()[1]
     config_settings = api_settings(host="127.0.0.1", port=port, **settings)
     app = create_app(config_settings, store=store if store is not None else load_trig(SPARQL_DATA / "small.trig"))
-    options = server_options(config_settings)
+    options = server_options(config_settings, gate=app.state.sparql_gate)
     if parser is not None:
         from policykg.api.serving import http_protocol
 
         options["http"] = http_protocol(header_timeout=config_settings.header_timeout,
-                                        max_header_bytes=config_settings.max_header_bytes, parser=parser)
+                                        max_header_bytes=config_settings.max_header_bytes, parser=parser,
+                                        gate=app.state.sparql_gate)
     server = uvicorn.Server(uvicorn.Config(app, **options))
     thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True, name=f"uvicorn-{port}")
     thread.start()

@@ -278,3 +278,20 @@ def test_media_type_table_and_aliases():
         R.serialize(GraphResult(GRAPH), R.CSV)
     with pytest.raises(ValueError, match="application/sparql-results\\+json"):
         R.serialize(SELECT, R.TURTLE)
+
+
+def test_the_row_cap_stops_the_engine_instead_of_writing_everything():
+    """A cross product of 40,000 × 40,000 solutions capped at 5 rows answers at once (evaluation is lazy)."""
+    import time
+
+    import pyoxigraph as ox
+
+    from policykg.graph.results import write_results
+
+    store = ox.Store()
+    store.bulk_extend(ox.Quad(ox.NamedNode(f"http://x/s{i}"), ox.NamedNode("http://x/p"), ox.Literal(str(i)))
+                      for i in range(40_000))
+    start = time.monotonic()
+    body, media, truncated = write_results(store.query("SELECT * { ?s ?p ?o . ?a ?b ?c }"), "text/csv", 5)
+    assert truncated and media == "text/csv" and body.count(b"\r\n") == 6
+    assert time.monotonic() - start < 30  # 1.6 billion rows if the cap did not stop the engine

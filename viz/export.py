@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from policykg.graph.jurisdictions import jurisdiction_view
 from policykg.graph.store import Store
 from policykg.viz.filters import VizFilter, apply_filters
 from policykg.viz.layout import Layout
@@ -31,9 +32,13 @@ def export_html(store: Store, out: str | Path, *, viz_filter: VizFilter | None =
     running server; without it they are site-relative and only work when the file is served.
 
     :raises LabelNotFound, AmbiguousLabel: a plan, area or focus term that names no node / several.
+    :raises EntityNotFound: no loaded plan of the filter's jurisdiction.
     :raises OSError: ``out`` cannot be written.
     """
-    model = apply_filters(build_network(store, base_url=base_url), viz_filter or VizFilter())
+    viz_filter = viz_filter or VizFilter()
+    if viz_filter.jurisdiction:
+        store = jurisdiction_view(store, viz_filter.jurisdiction)
+    model = apply_filters(build_network(store, base_url=base_url), viz_filter)
     page = render_page(model, lang=lang, layout=layout)
     path = Path(out)
     path.parent.mkdir(parents=True, exist_ok=True)

@@ -8,22 +8,23 @@ Server-side filtering keeps large graphs usable (the browser only gets what it d
 - ``kinds``: only nodes of those kinds.
 - ``evidence``: only alignment edges with that evidence (stated, curated, inferred); structural edges stay.
 - ``min_score``: drops inferred alignments scoring below it (stated and curated have no score and stay).
+- ``jurisdiction``: one government's plan with the national side (:func:`policykg.graph.jurisdictions.jurisdiction_view`,
+  as for ``gaps --jurisdiction``); the model is built from that view, the other filters apply after.
 - ``focus`` + ``hops``: the n-hop neighbourhood (networkx ``ego_graph``, undirected) of one node,
-  named by label (ja/en/alternative; NFKC, spacing and width tolerant), local id or IRI.
+  named by IRI, local id, or label (ja/en/alternative) by the one rule of :mod:`policykg.labels`.
 
 Edges survive only when both ends do.
 """
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Iterable
 from dataclasses import dataclass
 
 import networkx as nx
 
-from policykg.errors import AmbiguousLabel, LabelNotFound, SourceError
-from policykg.ids import normalize_label
+from policykg.errors import ParameterError
+from policykg.labels import LabelMatcher, label_key
 from policykg.viz.kinds import ALIGNMENT_EVIDENCE, KIND_BY_KEY
 
 MAX_HOPS = 6
@@ -40,9 +41,11 @@ class VizFilter:
     min_score: float | None = None
     focus: str | None = None
     hops: int = 2
+    jurisdiction: str | None = None
 
     def is_empty(self) -> bool:
-        return not (self.plans or self.areas or self.kinds or self.evidence or self.focus) and self.min_score is None
+        return (not (self.plans or self.areas or self.kinds or self.evidence or self.focus or self.jurisdiction)
+                and self.min_score is None)
 
 
 def split_values(values: Iterable[str] | str | None) -> tuple[str, ...]:
@@ -68,52 +71,47 @@ def make_filter(
     min_score: float | None = None,
     focus: str | None = None,
     hops: int = 2,
+    jurisdiction: str | None = None,
 ) -> VizFilter:
     """A validated filter.
 
-    :raises SourceError: an unknown kind or evidence, hops outside 0..6, or a score outside 0..1
+    :raises ParameterError: an unknown kind or evidence, hops outside 0..6, or a score outside 0..1
         (the message lists the allowed values).
     """
     f = VizFilter(
         plans=split_values(plans), areas=split_values(areas), kinds=split_values(kinds),
         evidence=tuple(e.lower() for e in split_values(evidence)), min_score=min_score,
-        focus=(focus or "").strip() or None, hops=hops,
+        focus=(focus or "").strip() or None, hops=hops, jurisdiction=(jurisdiction or "").strip() or None,
     )
     unknown_kinds = [k for k in f.kinds if k not in KIND_BY_KEY]
     if unknown_kinds:
-        raise SourceError(f"unknown kind {', '.join(unknown_kinds)}; allowed: {', '.join(KIND_BY_KEY)}", field="kind")
+        raise ParameterError(f"unknown kind {', '.join(unknown_kinds)}; allowed: {', '.join(KIND_BY_KEY)}", field="kind")
     unknown_ev = [e for e in f.evidence if e not in ALIGNMENT_EVIDENCE]
     if unknown_ev:
-        raise SourceError(f"unknown evidence {', '.join(unknown_ev)}; allowed: {', '.join(ALIGNMENT_EVIDENCE)}",
-                          field="evidence")
+        raise ParameterError(f"unknown evidence {', '.join(unknown_ev)}; allowed: {', '.join(ALIGNMENT_EVIDENCE)}",
+                             field="evidence")
     if not 0 <= f.hops <= MAX_HOPS:
-        raise SourceError(f"hops must be between 0 and {MAX_HOPS}, got {f.hops}", field="hops")
+        raise ParameterError(f"hops must be between 0 and {MAX_HOPS}, got {f.hops}", field="hops")
     if f.min_score is not None and not 0 <= f.min_score <= 1:
-        raise SourceError(f"min_score must be between 0 and 1, got {f.min_score}", field="min_score")
+        raise ParameterError(f"min_score must be between 0 and 1, got {f.min_score}", field="min_score")
     return f
 
 
 def resolve_node(nodes: list[dict], term: str, *, kinds: tuple[str, ...] = ()) -> dict:
-    """The one node named by ``term``: IRI, local id, or a label in any language (normalised).
-
-    An exact (normalised) match wins; otherwise a unique substring match.
+    """The one node named by ``term``: its IRI or local id, else a label (ja, en or alternative)
+    found by the one rule of :mod:`policykg.labels` (exact, then normalised; no guessing).
 
     :raises LabelNotFound: nothing matches (carries the closest labels).
-    :raises AmbiguousLabel: several nodes match equally well (carries their IRIs).
+    :raises AmbiguousLabel: several nodes carry the label (carries their IRIs).
     """
-    pool = [n for n in nodes if not kinds or n["kind"] in kinds]
-    wanted = normalize_label(term).lower()
-    for exact in (
-        [n for n in pool if term in (n["id"], n["key"])],
-        [n for n in pool if wanted in n["search"]],
-        [n for n in pool if wanted and any(wanted in key for key in n["search"])],
-    ):
-        if len(exact) == 1:
-            return exact[0]
-        if len(exact) > 1:
-            raise AmbiguousLabel(term, sorted(n["id"] for n in exact))
-    labels = [n["label"]["ja"] for n in pool]
-    raise LabelNotFound(term, difflib.get_close_matches(term, labels, n=5, cutoff=0.3))
+    pool = {n["id"]: n for n in nodes if not kinds or n["kind"] in kinds}
+    for n in pool.values():
+        if term.strip() in (n["id"], n["key"]) or label_key(term) == label_key(n["key"]):
+            return n
+    matcher = LabelMatcher.of(
+        (label, n["id"]) for n in pool.values() for label in (n["label"]["ja"], n["label"]["en"], *n["alt"]) if label
+    )
+    return pool[matcher.find(term)]
 
 
 def apply_filters(model: dict, f: VizFilter) -> dict:
@@ -160,6 +158,7 @@ def filter_params(f: VizFilter) -> dict[str, object]:
         "plan": ",".join(f.plans) or None, "area": ",".join(f.areas) or None,
         "kind": ",".join(f.kinds) or None, "evidence": ",".join(f.evidence) or None,
         "min_score": f.min_score, "focus": f.focus, "hops": f.hops if f.focus else None,
+        "jurisdiction": f.jurisdiction,
     }
 
 

@@ -1,7 +1,8 @@
-"""What the network draws: node kinds, relations, evidence and progress statuses, with styles and ja/en names.
+"""What the network draws: node kinds, relations, evidence and progress statuses, with their styles.
 
 One table so the model, the legend, the JSON twin and the browser code agree. Kinds come from
 ontology classes only (never from a jurisdiction's strings), so any plan loaded to the contract works.
+Their ja/en names are :mod:`policykg.words`' (the ontology's labels), as on the pages and in the report.
 """
 
 from __future__ import annotations
@@ -10,8 +11,9 @@ from dataclasses import dataclass
 
 from rdflib import URIRef
 
-from policykg.graph.analysis.label_index import NATIONAL_PLAN_CLASSES
+from policykg.labels import NATIONAL_PLAN_CLASSES
 from policykg.namespaces import PK, SKOS
+from policykg.words import LANGS, STATUS, STATUS_COLOUR, WordTable, kind_word, status_key, status_term, t, term_word
 
 
 @dataclass(frozen=True)
@@ -19,8 +21,6 @@ class KindStyle:
     """How one node kind looks and where it sits in the hierarchical layout."""
 
     key: str
-    ja: str
-    en: str
     color: str
     shape: str
     level: int
@@ -30,22 +30,30 @@ class KindStyle:
     font: int
     """Label font size in canvas units before the page scales it up to stay readable."""
 
+    @property
+    def ja(self) -> str:
+        return kind_word(self.key, "ja")
+
+    @property
+    def en(self) -> str:
+        return kind_word(self.key, "en")
+
 
 # Order matters: an entity with several classes gets the FIRST kind whose classes it has
 # (a pillar is also a pk:NationalItem; the generic national item comes last).
 KINDS: tuple[KindStyle, ...] = (
-    KindStyle("plan", "計画", "Plan", "#34495e", "dot", 0, (PK.NationalPlan, PK.Guideline, PK.LocalPlan), 24, 20),
-    KindStyle("pillar_group", "柱のグループ", "Pillar group", "#7d3c98", "square", 1,
+    KindStyle("plan", "#34495e", "dot", 0, (PK.NationalPlan, PK.Guideline, PK.LocalPlan), 24, 20),
+    KindStyle("pillar_group", "#7d3c98", "square", 1,
               (PK.PillarGroup, PK.PrincipleGroup, PK.StrategyGroup), 16, 16),
-    KindStyle("pillar", "柱・基本戦略", "Pillar / strategy", "#c39bd3", "diamond", 2, (PK.Pillar, PK.BasicStrategy), 14, 15),
-    KindStyle("area", "分野", "Area", "#c0392b", "square", 8, (PK.PolicyArea,), 14, 16),
-    KindStyle("direction", "施策の展開方針", "Policy direction", "#e67e22", "triangle", 6, (PK.PolicyDirection,), 11, 14),
-    KindStyle("measure", "主な取組", "Measure", "#27ae60", "dot", 4, (PK.Measure,), 9, 14),
-    KindStyle("indicator", "指標", "Indicator", "#95a5a6", "triangleDown", 5,
+    KindStyle("pillar", "#c39bd3", "diamond", 2, (PK.Pillar, PK.BasicStrategy), 14, 15),
+    KindStyle("area", "#c0392b", "square", 8, (PK.PolicyArea,), 14, 16),
+    KindStyle("direction", "#e67e22", "triangle", 6, (PK.PolicyDirection,), 11, 14),
+    KindStyle("measure", "#27ae60", "dot", 4, (PK.Measure,), 9, 14),
+    KindStyle("indicator", "#95a5a6", "triangleDown", 5,
               (PK.Indicator, PK.NumericIndicator, PK.QualitativeIndicator), 9, 14),
-    KindStyle("phase", "ロードマップの段階", "Roadmap phase", "#d4ac0d", "star", 7, (PK.RoadmapPhase,), 9, 14),
-    KindStyle("roadmap_row", "ロードマップの区分", "Roadmap row", "#a04000", "dot", 7, (PK.RoadmapRow,), 8, 14),
-    KindStyle("national_item", "国の施策・項目", "National item", "#2e86c1", "hexagon", 3,
+    KindStyle("phase", "#d4ac0d", "star", 7, (PK.RoadmapPhase,), 9, 14),
+    KindStyle("roadmap_row", "#a04000", "dot", 7, (PK.RoadmapRow,), 8, 14),
+    KindStyle("national_item", "#2e86c1", "hexagon", 3,
               (PK.NationalItem, PK.NationalMeasure, PK.Principle, PK.RevisionPoint, PK.ProcedureStep), 10, 14),
 )
 MAX_NODE_SIZE = 24
@@ -89,43 +97,52 @@ STRUCTURE_PREDICATES: dict[URIRef, tuple[str, bool]] = {
     PK.hasArea: ("topConceptOf", True),
 }
 
-RELATIONS: dict[str, tuple[str, str, str]] = {
-    # key: (ja, en, colour)
-    "broader": ("上位項目", "broader item", "#7f8c8d"),
-    "topConceptOf": ("計画の最上位項目", "top item of plan", "#7f8c8d"),
-    "direction": ("展開方針", "policy direction", "#e59866"),
-    "area": ("分野", "area", "#cd6155"),
-    "evaluates": ("評価する", "evaluates", "#aab7b8"),
-    "indicatorOf": ("計画の指標", "indicator of plan", "#aab7b8"),
-    "correspondsTo": ("対応する方針", "corresponds to", "#f7dc6f"),
-    "transition": ("移行", "transition", "#b7950b"),
-    "implements": ("実施する", "implements", "#34495e"),
-    "references": ("参照する", "references", "#34495e"),
-    "accompanies": ("付随する", "accompanies", "#34495e"),
-    "Supports": ("支える", "supports", "#1e8449"),
-    "ContributesTo": ("寄与する", "contributes to", "#2874a6"),
+RELATION_STYLES: dict[str, tuple[URIRef, str]] = {
+    # key: (the term that names it, colour)
+    "broader": (SKOS.broader, "#7f8c8d"),
+    "topConceptOf": (SKOS.topConceptOf, "#7f8c8d"),
+    "direction": (PK.direction, "#e59866"),
+    "area": (PK.area, "#cd6155"),
+    "evaluates": (PK.evaluates, "#aab7b8"),
+    "indicatorOf": (PK.indicatorOf, "#aab7b8"),
+    "correspondsTo": (PK.correspondsTo, "#f7dc6f"),
+    "transition": (PK.Transition, "#b7950b"),
+    "implements": (PK.implements, "#34495e"),
+    "references": (PK.references, "#34495e"),
+    "accompanies": (PK.accompanies, "#34495e"),
+    "Supports": (PK.Supports, "#1e8449"),
+    "ContributesTo": (PK.ContributesTo, "#2874a6"),
 }
 
-EVIDENCE: dict[str, tuple[str, str]] = {
-    "structure": ("計画の構造", "plan structure"),
-    "stated": ("資料に明記", "stated in the source"),
-    "curated": ("人手による対応付け", "curated"),
-    "inferred": ("推定（破線・スコア付き）", "inferred (dashed, with score)"),
-}
+
+def _relation(key: str) -> tuple[str, str, str]:
+    term, colour = RELATION_STYLES[key]
+    return term_word(term, "ja") or key, term_word(term, "en") or key, colour
+
+
+RELATIONS: WordTable[tuple[str, str, str]] = WordTable(lambda: RELATION_STYLES, _relation)
+"""Relation key → (ja, en, colour); the names are the terms' labels (:func:`policykg.words.term_word`)."""
+
 ALIGNMENT_EVIDENCE = ("stated", "curated", "inferred")
 
-STATUSES: dict[str, tuple[str, str, str]] = {
-    # pk:Status* local name: (ja, en, colour)
-    "StatusAchieved": ("達成", "achieved", "#1e8449"),
-    "StatusOnTrack": ("順調", "on track", "#58d68d"),
-    "StatusAccelerationNeeded": ("加速が必要", "acceleration needed", "#f4d03f"),
-    "StatusLimitedProgress": ("進捗が限定的", "limited progress", "#eb984e"),
-    "StatusDeterioration": ("悪化", "deterioration", "#922b21"),
-    "StatusTargetPassedNoData": ("期限経過・データなし", "target passed, no data", "#6c3483"),
-    "StatusNoData": ("データなし", "no data", "#d5dbdb"),
-    "StatusInsufficientData": ("データ不足", "insufficient data", "#d5dbdb"),
-    "StatusNoTarget": ("目標なし", "no target", "#d5dbdb"),
-}
+
+def _evidence(key: str) -> tuple[str, str]:
+    hint = key == "inferred"  # the legend says how an inferred edge looks
+    return tuple(t(f"ev_{key}", lang) + (t("dashed_with_score", lang) if hint else "") for lang in LANGS)
+
+
+EVIDENCE: WordTable[tuple[str, str]] = WordTable(lambda: ("structure", *ALIGNMENT_EVIDENCE), _evidence)
+"""Evidence key → (ja, en): plan structure, then the ontology's evidence kinds."""
+
+
+def _status(name: str) -> tuple[str, str, str]:
+    key = status_key(name)
+    return STATUS[key]["ja"], STATUS[key]["en"], STATUS_COLOUR[key]
+
+
+STATUSES: WordTable[tuple[str, str, str]] = WordTable(
+    lambda: [str(status_term(key)).rpartition("#")[2] for key in STATUS_COLOUR], _status)
+"""``pk:Status…`` local name → (ja, en, colour), as the pages and the report say and colour it."""
 NO_STATUS_COLOR = "#95a5a6"
 
 
@@ -147,6 +164,6 @@ def legend() -> dict:
 
 __all__ = [
     "KindStyle", "KINDS", "KIND_BY_KEY", "kind_of", "STRUCTURE_PREDICATES", "RELATIONS", "EVIDENCE",
-    "ALIGNMENT_EVIDENCE", "STATUSES", "NO_STATUS_COLOR", "legend", "LOCAL_PLAN_LEVEL",
+    "ALIGNMENT_EVIDENCE", "STATUSES", "RELATION_STYLES", "NO_STATUS_COLOR", "legend", "LOCAL_PLAN_LEVEL",
     "NATIONAL_INDICATOR_LEVEL", "NATIONAL_PLAN_CLASSES", "MAX_NODE_SIZE", "MIN_LABEL_PX",
 ]

@@ -10,22 +10,19 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Mapping
 from decimal import Decimal
-from functools import lru_cache
-from importlib.resources import files
 
 from rdflib import Literal, URIRef
-from rdflib.namespace import DCTERMS, RDFS, SKOS
+from rdflib.namespace import SKOS
 
+from policykg.graph import queries
+from policykg.graph.store import Store
+from policykg.ids import local_id
+from policykg.labels import NATIONAL_PLAN_CLASSES, choose_label, label_key
 from policykg.namespaces import term_name
-from policykg.graph.labels import pick_label
-from policykg.graph.store import SelectResult, Store
-from policykg.ids import local_id, normalize_label
-from policykg.namespaces import sparql_prefixes
 from policykg.viz.kinds import (
     KIND_BY_KEY,
     LOCAL_PLAN_LEVEL,
     NATIONAL_INDICATOR_LEVEL,
-    NATIONAL_PLAN_CLASSES,
     STRUCTURE_PREDICATES,
     kind_of,
     legend,
@@ -39,22 +36,19 @@ CONTAINMENT = {"direction", "evaluates", "correspondsTo", "area", "broader", "to
 Rows = Mapping[str, list[dict]]
 
 
-@lru_cache(maxsize=None)
+def _query(name: str) -> queries.CannedQuery:
+    """``viz/queries/<name>.rq``; ``labels`` is the shared ``graph/queries/internal/labels.rq``."""
+    return queries.internal_query(name) if name == "labels" else queries.read_query("policykg.viz", name)
+
+
 def load_viz_query(name: str) -> str:
-    """The text of ``viz/queries/<name>.rq`` with the shared PREFIX lines prepended."""
-    text = (files("policykg.viz") / "queries" / f"{name}.rq").read_text(encoding="utf-8")
-    return sparql_prefixes() + text
+    """The text of a viz query (see :data:`QUERY_NAMES`) with the shared PREFIX lines prepended."""
+    return _query(name).text
 
 
 def fetch_rows(store: Store) -> dict[str, list[dict]]:
     """Run every viz query against the store (the union of all named graphs)."""
-    rows: dict[str, list[dict]] = {}
-    for name in QUERY_NAMES:
-        result = store.query(load_viz_query(name))
-        if not isinstance(result, SelectResult):
-            raise TypeError(f"viz query {name} must be a SELECT")
-        rows[name] = result.rows
-    return rows
+    return {name: queries.select(store, _query(name)) for name in QUERY_NAMES}
 
 
 def build_network(store: Store, *, base_url: str = "") -> dict:
@@ -203,16 +197,15 @@ def _number(term) -> float | None:
 
 
 def _labels(rows: list[dict], kinds: Mapping[URIRef, str]) -> dict[URIRef, tuple[str, str | None, list[str]]]:
-    """(ja label, en label or None, alt labels) per node: skos:prefLabel > rdfs:label > dcterms:title."""
+    """(ja label, en label or None, alt labels) per node, named by :func:`policykg.labels.choose_label`."""
     by_node: dict[URIRef, dict[URIRef, list[Literal]]] = defaultdict(lambda: defaultdict(list))
     for r in rows:
         if r["s"] in kinds:
             by_node[r["s"]][r["p"]].append(r["label"])
     out = {}
     for s, preds in by_node.items():
-        ordered = [lit for p in (SKOS.prefLabel, RDFS.label, DCTERMS.title) for lit in preds.get(p, [])]
-        ja = pick_label(ordered, "ja", fallback=local_id(s))
-        en = next((str(lit) for lit in ordered if getattr(lit, "language", None) == "en"), None)
+        ja = str(choose_label(preds, "ja", local_id(s)))
+        en = choose_label(preds, "en", None, strict=True)
         alt = sorted({str(lit) for lit in preds.get(SKOS.altLabel, []) if str(lit) != ja})
         out[s] = (ja, en, alt)
     return out
@@ -258,7 +251,7 @@ def _latest_status(rows: list[dict], kinds: Mapping[URIRef, str]) -> dict[URIRef
 
 def _search_keys(s: URIRef, ja: str, en: str | None, alt: list[str]) -> list[str]:
     """Normalised (NFKC, no spaces, lower-case) strings the search box matches against."""
-    keys = [normalize_label(x).lower() for x in (ja, en or "", *alt, local_id(s)) if x]
+    keys = [label_key(x) for x in (ja, en or "", *alt, local_id(s)) if x]
     return list(dict.fromkeys(k for k in keys if k))
 
 

@@ -1,105 +1,27 @@
-"""User-facing strings of the network page, Japanese first; the page switches language client-side."""
+"""The network page's words, Japanese first: which words of :mod:`policykg.words` the page shows, under the
+names its script and template use (``data-i18n``). The page switches language client-side, so it gets them in
+every language.
+"""
 
 from __future__ import annotations
 
-from enum import Enum
+from policykg.words import LANGS, Lang, t
 
-UI_TEXT: dict[str, dict[str, str]] = {
-    "ja": {
-        "title": "政策整合ネットワーク",
-        "langButton": "English",
-        "search": "検索",
-        "searchPlaceholder": "ラベルで検索（日本語・英語）",
-        "noMatch": "一致するノードはありません",
-        "candidates": "候補",
-        "filters": "絞り込み",
-        "plan": "計画",
-        "area": "分野",
-        "all": "すべて",
-        "kinds": "種類",
-        "evidence": "根拠",
-        "minScore": "推定の最小スコア",
-        "reset": "絞り込みを解除",
-        "legend": "凡例",
-        "relations": "関係",
-        "statuses": "指標の進捗",
-        "noStatus": "評価なし",
-        "kind": "種類",
-        "otherLabel": "英語表記",
-        "altLabels": "別表記",
-        "source": "出典",
-        "slide": "スライド",
-        "line": "行",
-        "alignments": "対応付け",
-        "connections": "つながり",
-        "score": "スコア",
-        "rationale": "理由",
-        "links": "リンク",
-        "entityPage": "詳細ページ",
-        "trace": "国の計画までのトレース (JSON)",
-        "supporters": "支える道の取組 (JSON)",
-        "focus": "周辺を表示",
-        "hops": "ホップ数",
-        "showAll": "すべて表示",
-        "close": "閉じる",
-        "status": "進捗",
-        "shown": "表示中",
-        "nodes": "ノード",
-        "edges": "エッジ",
-        "none": "なし",
-    },
-    "en": {
-        "title": "Policy alignment network",
-        "langButton": "日本語",
-        "search": "Search",
-        "searchPlaceholder": "Search labels (Japanese or English)",
-        "noMatch": "No matching node",
-        "candidates": "Candidates",
-        "filters": "Filters",
-        "plan": "Plan",
-        "area": "Area",
-        "all": "All",
-        "kinds": "Kinds",
-        "evidence": "Evidence",
-        "minScore": "Minimum inferred score",
-        "reset": "Clear filters",
-        "legend": "Legend",
-        "relations": "Relations",
-        "statuses": "Indicator progress",
-        "noStatus": "not assessed",
-        "kind": "Kind",
-        "otherLabel": "Japanese label",
-        "altLabels": "Other wordings",
-        "source": "Source",
-        "slide": "slide",
-        "line": "line",
-        "alignments": "Alignments",
-        "connections": "Connections",
-        "score": "score",
-        "rationale": "Rationale",
-        "links": "Links",
-        "entityPage": "Entity page",
-        "trace": "Trace to national plans (JSON)",
-        "supporters": "Supporting local measures (JSON)",
-        "focus": "Show neighbourhood",
-        "hops": "Hops",
-        "showAll": "Show all",
-        "close": "Close",
-        "status": "Progress",
-        "shown": "Shown",
-        "nodes": "nodes",
-        "edges": "edges",
-        "none": "none",
-    },
+VIZ_WORDS: dict[str, str] = {
+    "title": "network_title", "langButton": "lang_switch", "search": "search",
+    "searchPlaceholder": "node_search_placeholder", "noMatch": "no_match", "candidates": "candidates",
+    "filters": "filters", "plan": "plan", "area": "area", "all": "all", "kinds": "kinds",
+    "evidence": "evidence", "minScore": "min_score", "reset": "reset_filters", "legend": "legend",
+    "relations": "relations", "statuses": "progress_title", "noStatus": "no_status", "kind": "kind",
+    "otherLabel": "other_label", "altLabels": "alt_labels", "source": "source", "slide": "slide",
+    "line": "line", "alignments": "alignments", "connections": "connections", "score": "score",
+    "rationale": "rationale", "links": "links", "entityPage": "entity_page", "trace": "trace",
+    "supporters": "supporters", "focus": "focus", "hops": "hops", "showAll": "show_all", "close": "close",
+    "status": "status", "shown": "shown", "nodes": "nodes", "edges": "edges",
 }
-LANGS = tuple(UI_TEXT)
+"""The page's word name → its :func:`policykg.words.t` key."""
 
+UI_TEXT: dict[str, dict[str, str]] = {lang: {name: t(key, lang) for name, key in VIZ_WORDS.items()} for lang in LANGS}
+"""lang → {word name → text}, as the page receives it."""
 
-class Lang(str, Enum):
-    """Page languages (closed choice for the route and the CLI)."""
-
-    ja = "ja"
-    en = "en"
-
-
-__all__ = ["UI_TEXT", "LANGS", "Lang"]
+__all__ = ["UI_TEXT", "VIZ_WORDS", "LANGS", "Lang"]

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-import weakref
 from collections import defaultdict
 
 from rdflib import BNode, Graph, Literal, URIRef
@@ -14,6 +13,7 @@ from policykg.api.catalog.measures import source_locations
 from policykg.api.catalog.sparql import load_rq
 from policykg.namespaces import term_name
 from policykg.errors import EntityNotFound
+from policykg.graph.cache import store_cached
 from policykg.graph.store import GraphResult, Store
 from policykg.ids import local_id
 from policykg.namespaces import DCTERMS, PK, PREFIXES, RDF, RDFS, SKOS, XSD
@@ -49,7 +49,7 @@ def resolve(store: Store, path: str) -> tuple[URIRef, str | None]:
 
 
 def _mentioned(store: Store, iri: URIRef) -> bool:
-    result = store.query("ASK { { ?e ?p ?o } UNION { ?s ?p ?e } }", bindings={"e": iri})
+    result = store.query(load_rq("mentioned"), bindings={"e": iri})
     return bool(getattr(result, "value", False))
 
 
@@ -129,10 +129,10 @@ _UMBRELLA_TYPES = {PK.Indicator, PK.NationalItem}
 
 def unnamed_details(store: Store, lang: str) -> dict[URIRef, str]:
     """Node → describing text for unlabelled nodes, one query per store generation and language."""
-    key = (store.generation, lang)
-    cached = _DETAILS.get(store)
-    if cached is not None and cached[0] == key:
-        return cached[1]
+    return store_cached(store, ("unnamed-details", lang), lambda: _unnamed_details(store, lang))
+
+
+def _unnamed_details(store: Store, lang: str) -> dict[URIRef, str]:
     index = label_index(store)
     out: dict[URIRef, str] = {}
     for row in store.query(load_rq("unnamed")).rows:
@@ -152,11 +152,7 @@ def unnamed_details(store: Store, lang: str) -> dict[URIRef, str]:
                 text = f"{text} ({row['date']})" if text else str(row["date"])
             if text:
                 out[s] = text
-    _DETAILS[store] = (key, out)
     return out
-
-
-_DETAILS: "weakref.WeakKeyDictionary" = weakref.WeakKeyDictionary()
 
 
 def _relations(pairs, graph: Graph, index: LabelIndex, lang: str, property_label, details: dict, skip: set) -> list[dict]:

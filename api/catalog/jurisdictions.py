@@ -16,73 +16,17 @@ from rdflib import URIRef
 from policykg import urls
 from policykg.api.catalog.labels import label_index
 from policykg.api.catalog.sparql import py_value
-from policykg.errors import EntityNotFound
 from policykg.graph import queries
-from policykg.graph.labels import pick_label
 from policykg.graph.store import Store
-from policykg.namespaces import ID, sparql_prefixes
+from policykg.graph.jurisdictions import check_key, jurisdictions, key_of
 
-__all__ = ["known", "key_of", "annotate", "only", "check_key", "supported_items", "item_jurisdictions",
-           "item_rows", "TEXT", "text"]
+__all__ = ["known", "key_of", "annotate", "only", "check_key", "supported_items", "item_jurisdictions", "item_rows"]
 
 QUERY = "national-item-jurisdictions"
 
-_PLANS = sparql_prefixes() + """
-SELECT ?plan ?name WHERE { ?plan a pk:LocalPlan . OPTIONAL { ?plan pk:jurisdiction ?name } } ORDER BY ?plan"""
-
-TEXT = {
-    "jurisdiction": {"ja": "自治体", "en": "Jurisdiction"},
-    "all_jurisdictions": {"ja": "すべての自治体", "en": "All jurisdictions"},
-    "show": {"ja": "表示", "en": "Show"},
-    "jurisdictions": {"ja": "自治体", "en": "Jurisdictions"},
-    "by_jurisdiction": {"ja": "自治体ごとの取組", "en": "What each jurisdiction does"},
-    "national_item_jurisdictions": {"ja": "国の項目を支える自治体", "en": "Jurisdictions supporting national items"},
-    "national_item_jurisdictions_text": {
-        "ja": "国の項目ごとに、その項目（または下位項目）を明示または確認済みの対応付けで支える施策を持つ自治体と施策の数。"
-              "項目名から、各自治体の取組の一覧へ進めます。",
-        "en": "Per national item, the jurisdictions with measures supporting it (or a sub-item) through a stated or "
-              "curated alignment, and how many. Follow an item to see what each jurisdiction does for it."},
-    "jurisdiction_count": {"ja": "自治体数", "en": "Jurisdictions"},
-    "measure_count": {"ja": "施策数", "en": "Measures"},
-    "national_item": {"ja": "国の項目", "en": "National item"},
-    "areas_of": {"ja": "分野", "en": "Areas"},
-}
-"""UI strings of the jurisdiction features (Japanese first; English with ``?lang=en``)."""
-
-
-def text(key: str, lang: str) -> str:
-    entry = TEXT[key]
-    return entry.get(lang) or entry["ja"]
-
-
 def known(store: Store, lang: str = "ja") -> dict[str, str]:
     """``{key: label}`` of the loaded jurisdictions in ``lang`` (ja fallback), in IRI order."""
-    names: dict[str, list] = {}
-    for row in store.query(_PLANS).rows:
-        key = key_of(row["plan"], None)
-        if key is None:
-            continue
-        entry = names.setdefault(key, [])
-        if row.get("name") is not None and row["name"] not in entry:
-            entry.append(row["name"])
-    return {key: (pick_label(found, lang) or key) for key, found in names.items()}
-
-
-def key_of(iri: object, keys: dict | None) -> str | None:
-    """The jurisdiction key of a local entity's IRI (``None`` for national entities and vocabulary).
-
-    >>> key_of("https://w3id.org/policykg/id/hokkaido/area/hokkaido-area-1", {"hokkaido": "北海道"})
-    'hokkaido'
-    >>> key_of("https://w3id.org/policykg/id/jp/digiden-strategy/n-1", {"hokkaido": "北海道"}) is None
-    True
-    """
-    value = str(iri)
-    if not value.startswith(str(ID)):
-        return None
-    key = value[len(str(ID)):].split("/", 1)[0]
-    if keys is None:
-        return key
-    return key if key in keys else None
+    return jurisdictions(store, lang)
 
 
 def annotate(items: list[dict], keys: dict[str, str]) -> list[dict]:
@@ -97,19 +41,6 @@ def annotate(items: list[dict], keys: dict[str, str]) -> list[dict]:
 def only(items: list[dict], key: str) -> list[dict]:
     """The annotated ``items`` of jurisdiction ``key``."""
     return [i for i in items if (i.get("jurisdiction") or {}).get("key") == key]
-
-
-def check_key(keys: dict[str, str], value: str) -> str:
-    """``value`` if it is a loaded jurisdiction's key (or its Japanese name: the key is returned).
-
-    :raises EntityNotFound: no such jurisdiction; the message lists the known keys (ja, then en).
-    """
-    for key, name in keys.items():
-        if value.strip() in (key, name):
-            return key
-    listing = "、".join(f"{name} ({key})" for key, name in keys.items()) or "なし"
-    raise EntityNotFound(f"自治体「{value}」の計画はありません（読み込み済み: {listing}） / no jurisdiction {value!r}; "
-                         f"known keys: {', '.join(keys) or 'none'}")
 
 
 def _rows(store: Store, item: URIRef | None = None) -> list[dict]:

@@ -6,7 +6,7 @@ from collections import defaultdict
 
 from policykg.api.catalog.labels import label_index
 from policykg.api.catalog.sparql import py_value, select
-from policykg.graph.labels import pick_label
+from policykg.labels import pick_label
 from policykg.graph.store import Store
 
 

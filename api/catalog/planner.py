@@ -14,12 +14,12 @@ from collections.abc import Callable
 
 from rdflib import URIRef
 
-from policykg.api import i18n
+from policykg import words as i18n
 from policykg.api.catalog.labels import label_index
 from policykg.api.catalog.sparql import py_value, select
-from policykg.graph.analysis.label_index import NATIONAL_KINDS
+from policykg.labels import NATIONAL_KINDS
 from policykg.graph.analysis.trace import measure_trace, national_trace, projection
-from policykg.graph.labels import pick_label
+from policykg.labels import pick_label
 from policykg.graph.store import Store
 from policykg.namespaces import PK
 
@@ -33,10 +33,10 @@ _EVIDENCE = {PK.Stated: "stated", PK.Curated: "curated", PK.Inferred: "inferred"
 
 
 def evidence_text(evidence: str | None, score: float | None, lang: str) -> str:
-    """The evidence in words: 資料に明記 / 人手による対応付け / 推定 (with its score).
+    """The evidence in words: 原文に記載 / 担当者が判断 / 自動推定 (with its score).
 
     >>> evidence_text("inferred", 0.4213, "ja"), evidence_text("curated", None, "en")
-    ('推定（スコア 0.42）', 'curated by a person')
+    ('自動推定（スコア 0.42）', 'curated')
     """
     if evidence not in ("stated", "curated", "inferred"):
         return evidence or ""
@@ -47,10 +47,10 @@ def evidence_text(evidence: str | None, score: float | None, lang: str) -> str:
 
 
 def relation_text(relation: str | None, lang: str) -> str:
-    """The relation in words, the same on every page (支える / 寄与する).
+    """The relation in words, the same on every page (推進する / 寄与する).
 
     >>> relation_text("supports", "ja"), relation_text("contributes_to", "en")
-    ('支える', 'contributes to')
+    ('推進する', 'contributes to')
     """
     return i18n.t(f"rel_{relation}", lang) if relation in ("supports", "contributes_to") else ""
 

@@ -12,13 +12,13 @@ from datetime import date
 
 from rdflib import URIRef
 
-from policykg.api import i18n
+from policykg import words
 from policykg.api.catalog.labels import label_index
 from policykg.graph.analysis.progress import Series
 from policykg.graph.analysis.progress_store import compute_progress, indicator_series
 from policykg.graph.store import Store
 from policykg.namespaces import PK
-from policykg.report.text import STATUS, STATUS_COLOUR
+from policykg.words import STATUS, STATUS_COLOUR
 
 __all__ = ["progress_list", "indicator_progress", "trend", "progress_rows"]
 
@@ -68,7 +68,7 @@ def progress_rows(store: Store, *, as_of: date, lang: str) -> dict[str, dict]:
             "status_text": STATUS[status].get(lang, STATUS[status]["ja"]),
             "status_colour": STATUS_COLOUR[status],
             "lower_is_better": lower,
-            "better_text": i18n.t("better_down" if lower else "better_up", lang),
+            "better_text": words.t("better_down" if lower else "better_up", lang),
             "baseline": _point(s.baseline),
             "latest": _point(observed[-1]) if observed else None,
             "period_total": _point(a.latest) if a.target is not None and a.target.is_period and a.latest else None,
@@ -81,7 +81,7 @@ def progress_rows(store: Store, *, as_of: date, lang: str) -> dict[str, dict]:
             "method": a.method,
             "trend": direction["direction"],
             "trend_good": direction["good"],
-            "trend_text": i18n.t(f"trend_{direction['direction'] or 'none'}", lang),
+            "trend_text": words.t(f"trend_{direction['direction'] or 'none'}", lang),
         }
     return rows
 
@@ -115,13 +115,13 @@ def indicator_progress(store: Store, iri: URIRef, *, as_of: date, lang: str) -> 
         return None
     table = []
     if row["baseline"]:
-        table.append({"kind": i18n.t("series_baseline", lang), **row["baseline"]})
+        table.append({"kind": words.t("series_baseline", lang), **row["baseline"]})
     for t in row["targets"]:
-        word = i18n.t("maintain", lang) if t["maintain"] else ""
-        table.append({"kind": f"{i18n.t('series_target', lang)}{(' ' + word) if word else ''}", "date": t["date"], "value": t["value"],
+        word = words.t("maintain", lang) if t["maintain"] else ""
+        table.append({"kind": f"{words.t('series_target', lang)}{(' ' + word) if word else ''}", "date": t["date"], "value": t["value"],
                       "comparator": t["comparator"]})
     for o in row["observations"]:
-        table.append({"kind": i18n.t("series_observation", lang), **o})
+        table.append({"kind": words.t("series_observation", lang), **o})
     table.sort(key=lambda r: r["date"] or "")
     chart = {"title": row["label"], "unit": row["unit"], "as_of": as_of.isoformat(), "status_text": row["status_text"],
              "baseline": row["baseline"], "targets": row["targets"], "observations": row["observations"]}

@@ -1,29 +1,26 @@
-"""Run the catalog's own ``queries/*.rq`` files with bound values (never spliced)."""
+"""Run the catalog's own ``queries/*.rq`` files with bound values (never spliced).
+
+The files are read by the one loader, :func:`policykg.graph.queries.read_query`.
+"""
 
 from __future__ import annotations
 
-from functools import lru_cache
-from importlib import resources
-
 from rdflib.term import Identifier
 
-from policykg.graph.store import SelectResult, Store
-from policykg.namespaces import sparql_prefixes
+from policykg.graph import queries
+from policykg.graph.store import Store
+
+CATALOG = "policykg.api.catalog"
 
 
-@lru_cache(maxsize=None)
 def load_rq(name: str) -> str:
-    """The text of ``queries/<name>.rq`` with every project prefix declared."""
-    text = resources.files("policykg.api.catalog").joinpath("queries", f"{name}.rq").read_text("utf-8")
-    return sparql_prefixes() + text
+    """The text of ``api/catalog/queries/<name>.rq`` with every project prefix declared."""
+    return queries.read_query(CATALOG, name).text
 
 
 def select(store: Store, name: str, **bindings: Identifier) -> list[dict[str, Identifier]]:
     """Rows of a SELECT catalog query; ``bindings`` are joined by the store as a VALUES block."""
-    result = store.query(load_rq(name), bindings=bindings or None)
-    if not isinstance(result, SelectResult):
-        raise TypeError(f"catalog query {name} must be a SELECT")
-    return result.rows
+    return queries.select(store, queries.read_query(CATALOG, name), bindings)
 
 
 def page(items: list, limit: int, offset: int) -> dict:

@@ -8,8 +8,8 @@ from functools import lru_cache
 from rdflib import Graph, Literal, URIRef
 
 from policykg.api.catalog.labels import label_index
-from policykg.api.i18n import term_label
-from policykg.graph.labels import pick_label
+from policykg.words import term_label
+from policykg.labels import pick_label
 from policykg.graph.store import Store
 from policykg.namespaces import RDFS, SKOS, curie
 

@@ -6,7 +6,7 @@ picks the label language (ja default, ja fallback). Errors use the one error sha
 from __future__ import annotations
 
 from collections.abc import Callable
-from enum import Enum
+
 
 from fastapi import APIRouter, Depends, Path, Query, Request
 from fastapi.responses import Response
@@ -16,9 +16,11 @@ from policykg.api.catalog import areas, canned, indicators, measures, national, 
 from policykg.api.catalog import jurisdictions as juris
 from policykg.api.catalog import models as m
 from policykg.api.catalog.sparql import page
+from policykg.api import negotiation
 from policykg.api.answers import answer_cache, cache_of, cached_json, encode_json, json_response
 from policykg.api.deps import get_store
 from policykg.graph.store import Store
+from policykg.words import DEFAULT_LANG, LANGS, Lang
 
 router = APIRouter(tags=["catalog"])
 
@@ -32,11 +34,6 @@ ERRORS = {
 }
 
 
-class Lang(str, Enum):
-    ja = "ja"
-    en = "en"
-
-
 async def lang_param(
     request: Request,
     lang: Lang | None = Query(None, description="ラベルの言語 (既定 ja、英語がなければ日本語) / label language (default ja; ja when no en)"),
@@ -45,7 +42,7 @@ async def lang_param(
     if lang is not None:
         return lang.value
     default = request.app.state.settings.default_lang
-    return default if default in ("ja", "en") else "ja"
+    return default if default in LANGS else DEFAULT_LANG
 
 
 class Paging:
@@ -287,7 +284,8 @@ async def get_search(
         hits = juris.annotate(search.search(get_store(request), q, lang), known_jurisdictions(request.app.state, lang))
         return paging(juris.only(hits, jurisdiction) if jurisdiction else hits, lang)
 
-    return await cached_json(request, ("search", q, lang, *paging.key, jurisdiction), build, m.SearchPage)
+    return await cached_json(request, ("search", q, lang, *paging.key, jurisdiction), build, m.SearchPage,
+                             inline=search.is_cheap(get_store(request)))
 
 
 @router.get("/api/queries", response_model=m.QueryList, responses=ERRORS, summary="定型クエリ / canned queries")
@@ -319,4 +317,4 @@ async def run_query(
     settings = request.app.state.settings
     params = {k: v for k, v in request.query_params.items() if k != "lang"}
     job = canned.canned_job(name, params, max_rows=settings.max_rows)
-    return await run_job(request, job, media_type="application/json")
+    return await run_job(request, job, media_type=negotiation.JSON)

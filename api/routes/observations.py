@@ -21,6 +21,7 @@ from starlette.concurrency import run_in_threadpool
 
 from policykg import urls
 from policykg.api.catalog import progress_view, uploads
+from policykg.api import negotiation
 from policykg.api.deps import get_settings, get_store
 from policykg.api.errors import error_response
 from policykg.api.routes.catalog import lang_param
@@ -45,8 +46,7 @@ def _token_problem(request: Request, form_token: str | None) -> tuple[int, str, 
 
 
 def _wants_json(request: Request) -> bool:
-    accept = request.headers.get("accept", "")
-    return "application/json" in accept and "text/html" not in accept
+    return negotiation.choose(request.headers.get("accept"), "form") == negotiation.JSON
 
 
 def _page(request: Request, lang: str, *, status: int = 200, **context) -> HTMLResponse:
@@ -75,6 +75,13 @@ async def observations_upload(request: Request, lang: str = Depends(lang_param))
         form = await request.form()
     except Exception:  # a body that is not a form (python-multipart raises several types)
         return error_response(400, "フォームとして読めません / the request is not a multipart form")
+    try:  # the uploaded file is spooled to a temporary file: closed however the request ends
+        return await _answer_upload(request, lang, form)
+    finally:
+        await form.close()
+
+
+async def _answer_upload(request: Request, lang: str, form) -> Response:
     upload = form.get("file")
     token = form.get("token")
     problem = _token_problem(request, token if isinstance(token, str) else None)

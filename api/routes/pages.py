@@ -19,13 +19,13 @@ from markupsafe import Markup
 from rdflib import URIRef
 
 from policykg import urls
-from policykg.api import i18n
+from policykg import words as i18n
+from policykg.api import negotiation
 from policykg.api.answers import answer_cache, cached
 from policykg.api.assets import static_url
 from policykg.api.catalog import canned, console, entity, planner, progress_view
 from policykg.api.catalog import search as search_mod
 from policykg.api.catalog.labels import label_index
-from policykg.api.catalog.negotiation import MEDIA_TYPES, negotiate, serialize_graph
 from policykg.api.catalog.vocab import prefixed, term_labeller
 from policykg.api.deps import get_store, settings_dependency, store_dependency
 from policykg.api.errors import error_response, status_for
@@ -33,14 +33,15 @@ from policykg.api.catalog import jurisdictions as juris_mod
 from policykg.api.routes.catalog import catalog_list, catalog_overview, jurisdiction_param, known_jurisdictions, lang_param
 from policykg.api.routes.sparql import execute as sparql_execute
 from policykg.api.settings import Settings
-from policykg.errors import ForbiddenQuery, QueryError, QueryTimeout
+from policykg.errors import ForbiddenQuery, NotAcceptable, QueryError, QueryTimeout
 from policykg.graph.analysis.gaps import parse_as_of
-from policykg.graph.analysis.label_index import LOCAL_KINDS
+from policykg.labels import LOCAL_KINDS
 from policykg.graph.analysis.suggest import suggest
+from policykg.graph.results import GRAPH_FORMATS, serialize_graph
 from policykg.graph.store import Store
 from policykg.graph.workers import MemoryLimitExceeded, WorkerCrashed
 from policykg.ids import local_id
-from policykg.namespaces import PK
+from policykg.namespaces import PK, PREFIXES
 from policykg.report.chart import chart_svg
 from policykg.report.html import format_number
 
@@ -54,7 +55,6 @@ _env.globals.update(
     static_url=static_url, sparql_url=urls.sparql_url, default_lang=urls.default_lang, safe_href=urls.safe_href,
     csv_url=urls.csv_url, entity_url=urls.entity_url,
 )
-_env.globals["jt"] = juris_mod.text  # the jurisdiction features' UI strings: jt(key, lang)
 _env.filters["num"] = format_number
 _env.filters["safe_href"] = urls.safe_href  # links whose target may come from the data: see _macros.html `link`
 
@@ -117,9 +117,9 @@ def jurisdiction_choice(request: Request, lang: str, selected: str | None, **hid
         "options": list(known_jurisdictions(request.app.state, lang).items()),
         "selected": selected,
         "hidden": [(k, str(v)) for k, v in keep.items() if v not in (None, "")],
-        "text_label": juris_mod.text("jurisdiction", lang),
-        "text_all": juris_mod.text("all_jurisdictions", lang),
-        "text_show": juris_mod.text("show", lang),
+        "text_label": i18n.t("jurisdiction", lang),
+        "text_all": i18n.t("all_jurisdictions", lang),
+        "text_show": i18n.t("show", lang),
     }
 
 
@@ -290,13 +290,12 @@ async def dereference(
     """An entity IRI: HTML for browsers, Turtle/JSON-LD/N-Triples/RDF-XML by Accept or suffix.
 
     RDF answers are kept per store generation (:mod:`policykg.api.answers`); pages are rendered."""
-    wanted = negotiate(request.headers.get("accept"))
+    wanted = negotiation.choose(request.headers.get("accept"), "page")
     reply = await cached(request, ("entity", path, wanted), lambda: _describe_entity(request, path, wanted))
     if reply[0] == "rdf":
         return Response(reply[1], media_type=reply[2], headers={"Vary": "Accept"})
     if reply[0] == "none":
-        offered = ", ".join(sorted({m.split(";")[0] for m in MEDIA_TYPES.values()}))
-        return error_response(406, f"対応できない形式です / not acceptable; offered: {offered}")
+        raise NotAcceptable(negotiation.OFFERS["page"])
     return await run_in_threadpool(_entity_page, request, reply[1], lang)
 
 
@@ -307,12 +306,16 @@ def _describe_entity(request: Request, path: str, wanted: str | None) -> tuple:
     """
     store = get_store(request)
     iri, suffix = entity.resolve(store, path)
-    fmt = urls.RDF_SUFFIXES[suffix] if suffix else wanted
-    if fmt is None:
+    media = _SUFFIX_MEDIA[suffix] if suffix else wanted
+    if media is None:
         return ("none",)
-    if fmt == "html":
+    if media == negotiation.HTML:
         return ("html", iri)
-    return ("rdf", serialize_graph(entity.describe(store, iri), fmt), MEDIA_TYPES[fmt])
+    return ("rdf", serialize_graph(entity.describe(store, iri), media, context=PREFIXES), media)
+
+
+_SUFFIX_MEDIA = {suffix: next(m for m, f in GRAPH_FORMATS.items() if f == fmt) for suffix, fmt in urls.RDF_SUFFIXES.items()}
+"""``.ttl`` → ``text/turtle`` and so on: an entity IRI's suffix picks the RDF format."""
 
 
 def _entity_page(request: Request, iri, lang: str) -> HTMLResponse:

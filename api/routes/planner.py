@@ -26,12 +26,12 @@ from policykg.api.catalog import jurisdictions as juris_mod
 from policykg.api.routes.catalog import ERRORS, catalog_list, jurisdiction_param, known_jurisdictions, lang_param
 from policykg.api.routes.pages import gaps_doc, jurisdiction_choice, render, suggestions
 from policykg.graph.analysis.gaps import GAP_LISTS, parse_as_of
-from policykg.graph.analysis.label_index import LOCAL_KINDS, NATIONAL_KINDS
+from policykg.labels import LOCAL_KINDS, NATIONAL_KINDS
 from policykg.graph.analysis.trace import projection
 from policykg.namespaces import PK
 from policykg.report.excel import build_workbook
-from policykg.report.html import detail_text, entity_href
-from policykg.report.text import SECTIONS, STATUS, entity_label
+from policykg.report.html import detail_text, entity_href, entity_label
+from policykg.words import SECTIONS, STATUS
 
 router = APIRouter()
 

@@ -6,7 +6,8 @@ not in the store (403), content negotiation for the query's form (406), evaluati
 400 past the memory cap), row cap (``X-PolicyKG-Truncated``). Updates also need the configured bearer
 token; their effect, computed on a worker's copy, is applied to the store in one step, bumping its
 generation so every later query (and per-generation caches) see it. A request whose client goes
-away is dropped from the queue, or its worker killed.
+away is dropped from the queue, or its worker killed. Every refusal is a domain error answered by
+the one table of :mod:`policykg.api.errors`.
 
 Row cap decision: W3C result documents have no place for a "truncated" flag, so bodies stay
 standard and the cap is reported in headers only: ``X-PolicyKG-Truncated: true|false`` and
@@ -22,32 +23,42 @@ from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
 from policykg.api.deps import get_settings, get_store
-from policykg.api.errors import error_response
+from policykg.api import negotiation
+from policykg.api.errors import problem_response
 from policykg.api.settings import Settings
-from policykg.api.sparql import negotiation
-from policykg.api.sparql.admission import RateLimiter
+from policykg.api.sparql.admission import TOO_MANY_QUERIES, RateLimiter
+from policykg.api.sparql.gate import token_spent
 from policykg.api.sparql.cache import ResultCache
-from policykg.api.sparql.protocol import Operation, ProtocolError, parse_request
+from policykg.api.sparql.protocol import Operation, parse_request
 from policykg.api.sparql.service import service_description
-from policykg.errors import format_syntax_error
+from policykg.errors import ForbiddenQuery, NotAcceptable, RateLimited, Unauthorized
 from policykg.graph import results
-from policykg.graph.evaluation import QueryJob, UpdateJob
-from policykg.graph.store import GraphResult
-from policykg.graph.workers import PoolBusy, WorkerPool
+from policykg.graph.evaluation import QueryJob, UpdateJob, reply_error
+from policykg.graph.forwarding import ForwardingPool
+from policykg.graph.remote import RemoteStore
+from policykg.graph.workers import WorkerPool
 
 router = APIRouter(tags=["sparql"])
 
 _SAFE_IRI = re.compile(r"[^<>\"{}|^`\\\x00-\x20]+")
 
 
-def get_pool(request: Request) -> WorkerPool:
-    """The app's query worker pool, created on first use (tests that never query spawn nothing)."""
+def get_pool(request: Request) -> WorkerPool | ForwardingPool:
+    """The app's query worker pool, created on first use (tests that never query spawn nothing).
+
+    Over a remote store (``--sparql-endpoint``) the pool forwards each checked job to the store
+    server instead of copying the store into local workers (:mod:`policykg.graph.forwarding`)."""
     state = request.app.state
     pool = getattr(state, "sparql_pool", None)
     if pool is None:
         settings = get_settings(request)
-        pool = WorkerPool(get_store(request), size=settings.query_workers, timeout=settings.query_timeout,
-                          queue_size=settings.query_queue_size, memory_limit_mb=settings.worker_memory_mb)
+        store = get_store(request)
+        if isinstance(store, RemoteStore):
+            pool = ForwardingPool(store, size=max(4, settings.query_workers), timeout=settings.query_timeout,
+                                  queue_size=settings.query_queue_size)
+        else:
+            pool = WorkerPool(store, size=settings.query_workers, timeout=settings.query_timeout,
+                              queue_size=settings.query_queue_size, memory_limit_mb=settings.worker_memory_mb)
         state.sparql_pool = pool
     return pool
 
@@ -99,10 +110,7 @@ async def sparql_post(request: Request) -> Response:
 
 async def _protocol(request: Request) -> Response:
     body = await request.body() if request.method == "POST" else b""
-    try:
-        op = parse_request(request.method, request.query_params.multi_items(), request.headers.get("content-type"), body)
-    except ProtocolError as exc:
-        return error_response(400, str(exc))
+    op = parse_request(request.method, request.query_params.multi_items(), request.headers.get("content-type"), body)
     if op.kind == "describe-service":
         return _describe_service(request)
     if op.kind == "update":
@@ -113,22 +121,13 @@ async def _protocol(request: Request) -> Response:
 def _describe_service(request: Request) -> Response:
     media = negotiation.choose(request.headers.get("accept"), "graph")
     if media is None:
-        return _not_acceptable(negotiation.GRAPH_TYPES)
+        raise NotAcceptable(negotiation.GRAPH_TYPES)
     graph = service_description(
         _endpoint_iri(request) or "urn:x-policykg:sparql",
         [str(g) for g in get_store(request).graph_names()],
         updates=bool(get_settings(request).api_token),
     )
-    data, media = results.serialize(GraphResult(graph), media)
-    return Response(data, media_type=media, headers={"Vary": "Accept"})
-
-
-def _not_acceptable(offers: list[str]) -> Response:
-    return error_response(
-        406,
-        "要求された形式では返せません / none of the accepted media types can be produced",
-        [{"available": offers}],
-    )
+    return Response(results.serialize_graph(graph, media), media_type=media, headers={"Vary": "Accept"})
 
 
 def _media(request: Request, kind: str) -> str | None:
@@ -172,18 +171,16 @@ async def run_job(request: Request, job: QueryJob, *, media_type: str | None = N
 async def execute(request: Request, job: QueryJob | UpdateJob) -> tuple | Response:
     """Admission (rate limit, queue) and evaluation in a worker; a Response when refused or abandoned.
 
-    Worker failures (timeout, memory cap, crash) propagate as domain errors, answered by the app's
-    one error table."""
-    wait = get_limiter(request).take(request.client.host if request.client else "unknown")
+    Refusals (rate limit, full queue) and worker failures (timeout, memory cap, crash) propagate as
+    domain errors, answered by the app's one error table.
+
+    :raises RateLimited: / :raises PoolBusy: / :raises QueryTimeout: / :raises MemoryLimitExceeded: /
+        :raises WorkerCrashed: / :raises SandboxRefused:
+    """
+    wait = None if token_spent(request.scope) else get_limiter(request).take(request.client.host if request.client else "unknown")
     if wait is not None:
-        return error_response(
-            429, "リクエストが多すぎます。しばらくしてから再試行してください / too many queries from this client; try again later",
-            headers={"Retry-After": str(wait)},
-        )
-    try:
-        reply = await get_pool(request).run(job, disconnected=request.is_disconnected)
-    except PoolBusy as exc:
-        return error_response(503, str(exc), headers={"Retry-After": str(exc.retry_after)})
+        raise RateLimited(wait, TOO_MANY_QUERIES)
+    reply = await get_pool(request).run(job, disconnected=request.is_disconnected)
     if reply is None:  # the client went away; nobody reads this
         return Response(status_code=499)
     return reply
@@ -200,51 +197,26 @@ def reply_response(reply: tuple, max_rows: int, *, media_type: str | None = None
             "X-PolicyKG-Row-Limit": str(max_rows),
         }
         return Response(data, media_type=media_type or media, headers=headers)
-    if status == "syntax":
-        return _syntax_error(*reply[1:])
-    if status == "deep":
-        return error_response(400, f"入れ子が深すぎます（上限 {reply[2]} 段）/ the request nests {reply[1]} levels deep; "
-                                   f"the limit is {reply[2]}", [{"depth": reply[1], "limit": reply[2]}])
-    if status == "forbidden":
-        return error_response(403, reply[1])
-    if status == "unacceptable":
-        return _not_acceptable(negotiation.SELECT_TYPES if reply[1] == "select" else negotiation.GRAPH_TYPES)
-    if reply[1] == "media":
-        return _not_acceptable(negotiation.SELECT_TYPES + negotiation.GRAPH_TYPES)
-    if reply[1] == "evaluation":
-        return error_response(400, "SPARQL を評価できませんでした / the query could not be evaluated")
-    return error_response(500, "内部エラー / internal error")
+    return problem_response(reply_error(reply))
 
 
-def _syntax_error(line: int, column: int, reason: str = "") -> Response:
-    if line <= 0:
-        return error_response(400, format_syntax_error(None, None, reason or "cannot parse the request"))
-    return error_response(400, format_syntax_error(line, column, reason or "cannot parse the request"),
-                          [{"line": line, "column": column, "reason": reason}])
+def _authorise(request: Request, settings: Settings) -> None:
+    """Return when the request may update.
 
-
-def _authorise(request: Request, settings: Settings) -> Response | None:
-    """None when the request may update; otherwise the 403 (read-only) or 401 (bad bearer) response."""
+    :raises ForbiddenQuery: no token is configured (read-only server: 403).
+    :raises Unauthorized: no valid bearer token (401).
+    """
     if not settings.api_token:
-        return error_response(
-            403, "このサーバーは読み取り専用です / read-only: SPARQL Update is disabled (no API token configured)"
-        )
+        raise ForbiddenQuery("このサーバーは読み取り専用です / read-only: SPARQL Update is disabled (no API token configured)")
     scheme, _, credentials = request.headers.get("authorization", "").partition(" ")
     given = credentials.strip().encode("utf-8")
     if scheme.lower() != "bearer" or not hmac.compare_digest(given, settings.api_token.encode("utf-8")):
-        return error_response(
-            401,
-            "認証が必要です / a valid bearer token is required for SPARQL Update",
-            headers={"WWW-Authenticate": 'Bearer realm="policykg"'},
-        )
-    return None
+        raise Unauthorized("認証が必要です / a valid bearer token is required for SPARQL Update")
 
 
 async def _update(request: Request, op: Operation) -> Response:
     settings = get_settings(request)
-    denied = _authorise(request, settings)
-    if denied is not None:
-        return denied
+    _authorise(request, settings)
     store = get_store(request)
     job = UpdateJob(text=op.text, base_iri=_endpoint_iri(request), using=tuple(op.default_graphs),
                     using_named=tuple(op.named_graphs), allow_service=settings.allow_service,
@@ -253,13 +225,5 @@ async def _update(request: Request, op: Operation) -> Response:
     if isinstance(reply, Response):
         return reply
     if reply[0] != "updated":
-        if reply[0] == "error" and reply[1] == "evaluation":
-            return error_response(400, "SPARQL Update を実行できませんでした / the update could not be executed")
-        if reply[0] == "conflict":
-            return error_response(
-                400,
-                "using-graph-uri と USING/WITH は同時に使えません / "
-                "using-graph-uri/using-named-graph-uri cannot be combined with USING or WITH in the update",
-            )
-        return reply_response(reply, settings.max_rows)
+        return problem_response(reply_error(reply, update=True))
     return Response(status_code=204, headers={"X-PolicyKG-Generation": str(store.generation)})

@@ -12,7 +12,7 @@ from fastapi.responses import Response
 from policykg.api.answers import cached_json
 from policykg.api.deps import get_store
 from policykg.api.routes.catalog import ERRORS, lang_param
-from policykg.graph.analysis.label_index import NATIONAL_KINDS
+from policykg.labels import NATIONAL_KINDS
 from policykg.graph.analysis.trace import measure_trace, national_trace, projection
 from policykg.namespaces import PK
 

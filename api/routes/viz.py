@@ -17,6 +17,7 @@ from policykg.api.settings import Settings
 from policykg.graph.store import Store
 from policykg.viz.filters import MAX_HOPS, VizFilter, apply_filters, filter_params, make_filter
 from policykg.viz.layout import Layout
+from policykg.graph.jurisdictions import jurisdiction_view, resolve_jurisdiction
 from policykg.viz.model import build_network
 from policykg.viz.render import render_page
 from policykg.viz.ui_text import LANGS, Lang
@@ -48,14 +49,18 @@ def viz_filter(
     kind: list[str] = Query([], description="Node kinds: plan, pillar_group, pillar, national_item, area, direction, measure, indicator, phase."),
     evidence: list[str] = Query([], description="Alignment evidence: stated, curated, inferred."),
     min_score: float | None = Query(None, ge=0, le=1, description="Drop inferred alignments scoring below this."),
+    jurisdiction: str | None = Query(None, description="One jurisdiction's plan with the national side (key or name)."),
 ) -> VizFilter:
-    return make_filter(plans=plan, areas=area, kinds=kind, evidence=evidence, min_score=min_score, focus=focus, hops=hops)
+    return make_filter(plans=plan, areas=area, kinds=kind, evidence=evidence, min_score=min_score, focus=focus, hops=hops,
+                       jurisdiction=jurisdiction)
 
 
 def _filtered_model(request: Request, store: Store, f: VizFilter) -> dict:
     cache = _cache(request)
     generation = store.generation
-    full = cache.get_or_build(generation, ("model",), lambda: build_network(store))
+    key = resolve_jurisdiction(store, f.jurisdiction) if f.jurisdiction else None
+    full = cache.get_or_build(generation, ("model", key),
+                              lambda: build_network(jurisdiction_view(store, key) if key else store))
     return cache.get_or_build(generation, ("filtered", f), lambda: apply_filters(full, f))
 
 

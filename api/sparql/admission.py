@@ -48,3 +48,9 @@ class RateLimiter:
             while len(self._buckets) > self.max_clients:
                 self._buckets.popitem(last=False)
             return wait
+
+
+TOO_MANY_QUERIES = (
+    "リクエストが多すぎます。しばらくしてから再試行してください / too many queries from this client; try again later"
+)
+"""The 429 message, wherever a client over its rate limit is refused (the gate or the route)."""

@@ -5,7 +5,7 @@ same queries; answering a repeat from memory skips the thread hop, the worker ro
 serialisation. Keys include the generation, so a write makes every older entry unreachable (and the
 whole cache is dropped when the generation moves, to free memory at once).
 
-The generation-scoped LRU itself is :class:`policykg.api.answers.AnswerCache`; this adds only what
+The generation-scoped LRU itself is :class:`policykg.graph.cache.GenerationCache`; this adds only what
 is particular to worker replies: only ``("ok", body, …)`` replies are kept, each at most
 ``max_entry_bytes``, and repeats are counted.
 """
@@ -14,10 +14,10 @@ from __future__ import annotations
 
 from collections.abc import Hashable
 
-from policykg.api.answers import AnswerCache
+from policykg.graph.cache import GenerationCache
 
 
-class ResultCache(AnswerCache):
+class ResultCache(GenerationCache):
     """At most ``size`` answers of at most ``max_entry_bytes`` each; ``size=0`` disables caching.
 
     >>> cache = ResultCache(size=1)

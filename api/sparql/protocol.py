@@ -11,6 +11,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from urllib.parse import parse_qsl
 
+from policykg.errors import PolicyKGError
+
 FORM = "application/x-www-form-urlencoded"
 DIRECT_QUERY = "application/sparql-query"
 DIRECT_UPDATE = "application/sparql-update"
@@ -19,7 +21,7 @@ DATASET_PARAMS = ("default-graph-uri", "named-graph-uri")
 UPDATE_DATASET_PARAMS = ("using-graph-uri", "using-named-graph-uri")
 
 
-class ProtocolError(ValueError):
+class ProtocolError(PolicyKGError):
     """The request breaks the SPARQL 1.1 Protocol; the message is safe to show (ja / en)."""
 
 

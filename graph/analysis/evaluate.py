@@ -12,20 +12,13 @@ from collections.abc import Mapping, Sequence
 from rdflib import URIRef
 
 from policykg.graph.analysis.suggest import METHODS, Method, rank, read_texts
-from policykg.namespaces import sparql_prefixes
-
-_GOLD = sparql_prefixes() + """
-SELECT DISTINCT ?local ?national WHERE {
-  ?a a pk:Alignment ; pk:localItem ?local ; pk:nationalItem ?national ; pk:evidence ?e .
-  ?local a pk:Measure .
-  FILTER (?e IN (pk:Curated, pk:Stated))
-}"""
+from policykg.graph.queries import internal_query, select
 
 
 def gold_links(store) -> dict[URIRef, set[URIRef]]:
-    """Measure → national items it is linked to by stated or curated alignments."""
+    """Measure → national items it is linked to by stated or curated alignments (``evaluate-gold.rq``)."""
     gold: dict[URIRef, set[URIRef]] = {}
-    for row in store.query(_GOLD).rows:
+    for row in select(store, internal_query("evaluate-gold")):
         gold.setdefault(row["local"], set()).add(row["national"])
     return gold
 

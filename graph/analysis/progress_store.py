@@ -18,8 +18,8 @@ from rdflib.term import Identifier
 
 from policykg.graph.analysis.progress import Assessment, Comparator, Point, Series, Status, TargetSpec, assess
 from policykg.graph.pipeline import load_graphs
-from policykg.graph.queries import load_query
-from policykg.graph.store import GraphResult, SelectResult, Store
+from policykg.graph.queries import internal_query, load_query, select
+from policykg.graph.store import GraphResult, Store
 from policykg.ids import digest, entity_iri
 from policykg.values import fiscal_year_instant
 from policykg.namespaces import ID, PK, PROGRESS_GRAPH
@@ -47,10 +47,12 @@ _COMPARATOR_BY_IRI = {v: k for k, v in COMPARATOR_IRI.items()}
 
 
 def run_select(store: Store, name: str, bindings: Mapping[str, Identifier] | None = None) -> list[dict[str, Identifier]]:
-    """Rows of the canned SELECT ``name``, ``bindings`` bound by the store (never spliced)."""
-    result = store.query(load_query(name).text, bindings=bindings or None)
-    assert isinstance(result, SelectResult), f"{name} is not a SELECT query"
-    return result.rows
+    """Rows of the canned SELECT ``name``, ``bindings`` bound by the store (never spliced).
+
+    :raises QueryNotFound: no canned query has that name.
+    :raises TypeError: the canned query is not a SELECT.
+    """
+    return select(store, load_query(name), bindings)
 
 
 @dataclass(frozen=True)
@@ -190,7 +192,7 @@ def record_progress(store: Store, results: list[IndicatorProgress], *, as_of: da
 
     :raises ValidationFailed: ``validate`` and the record breaks the SHACL shapes; the store is unchanged.
     """
-    current = store.query("CONSTRUCT { ?s ?p ?o } WHERE { GRAPH ?g { ?s ?p ?o } }", bindings={"g": PROGRESS_GRAPH})
+    current = store.query(internal_query("graph-content").text, bindings={"g": PROGRESS_GRAPH})
     kept = Graph()
     if isinstance(current, GraphResult):
         day = Literal(as_of.isoformat(), datatype=XSD.date)

@@ -11,6 +11,7 @@ Output is deterministic: ties break by IRI, scores are rounded to 4 places.
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from collections import defaultdict
 from collections.abc import Callable, Mapping
@@ -18,36 +19,12 @@ from dataclasses import asdict, dataclass, field
 
 from rdflib import Graph, Literal, URIRef
 
-from policykg.graph.analysis.label_index import LabelIndex
 from policykg.graph.analysis.similarity import (
     bm25, char_ngrams, cosine, idf, sudachi_tokens, tfidf, weighted_bag,
 )
+from policykg.graph.queries import internal_query, read_label_index, select
 from policykg.ids import alignment_iri, digest, entity_iri
-from policykg.namespaces import PK, PROV, RDF, RDFS, XSD, sparql_prefixes
-
-_MEASURE_TEXT = sparql_prefixes() + """
-SELECT DISTINCT ?item ?field ?text WHERE {
-  ?item a pk:Measure .
-  { ?item skos:prefLabel|skos:altLabel ?text BIND("label" AS ?field) }
-  UNION { ?item pk:direction ?d . ?d skos:prefLabel|skos:altLabel ?text BIND("direction" AS ?field) }
-  UNION { ?item pk:direction/pk:area ?a . ?a skos:prefLabel|pk:goal ?text BIND("area" AS ?field) }
-  UNION { ?item pk:direction ?d . ?i pk:evaluates ?d . ?i skos:prefLabel|pk:promotionGoal ?text BIND("indicator" AS ?field) }
-  UNION { ?item pk:direction ?d . ?ph pk:correspondsTo ?d . ?t pk:toPhase ?ph ; pk:fromPhase ?f .
-          ?f skos:prefLabel ?text BIND("phase" AS ?field) }
-  UNION { ?item pk:direction/pk:area ?a . ?r a pk:RoadmapRow ; pk:area ?a ; skos:prefLabel ?text BIND("roadmap" AS ?field) }
-  FILTER (lang(?text) = "ja" || lang(?text) = "")
-}"""
-_NATIONAL_TEXT = sparql_prefixes() + """
-SELECT DISTINCT ?item ?field ?text WHERE {
-  ?item a pk:NationalItem .
-  { ?item skos:prefLabel|skos:altLabel ?text BIND("label" AS ?field) }
-  UNION { ?item dcterms:description|pk:checkpoint ?text BIND("description" AS ?field) }
-  UNION { ?item skos:broader+ ?p . ?p skos:prefLabel ?text BIND("parent" AS ?field) }
-  UNION { ?item skos:broader+ ?p . ?p dcterms:description ?text BIND("parent_description" AS ?field) }
-  UNION { ?c skos:broader ?item ; skos:prefLabel ?text BIND("children" AS ?field) }
-  UNION { ?item pk:inPlan ?pl . ?pl skos:prefLabel ?text BIND("plan" AS ?field) }
-  FILTER (lang(?text) = "ja" || lang(?text) = "")
-}"""
+from policykg.namespaces import PK, PROV, RDF, RDFS, XSD
 
 Texts = Mapping[URIRef, list[tuple[str, str]]]
 """Entity → ``(field, text)`` pairs."""
@@ -108,14 +85,14 @@ DEFAULT_METHOD = "fusion"
 
 
 def read_texts(store) -> tuple[dict[URIRef, list[tuple[str, str]]], dict[URIRef, list[tuple[str, str]]]]:
-    """``(measure texts, national item texts)`` from a store; reads no alignment."""
-    def collect(query: str) -> dict[URIRef, list[tuple[str, str]]]:
+    """``(measure texts, national item texts)`` from a store (``suggest-*-text.rq``); reads no alignment."""
+    def collect(name: str) -> dict[URIRef, list[tuple[str, str]]]:
         out: dict[URIRef, list[tuple[str, str]]] = defaultdict(list)
-        for row in store.query(query).rows:
+        for row in select(store, internal_query(name)):
             out[row["item"]].append((str(row["field"]), str(row["text"])))
         return {k: sorted(v) for k, v in sorted(out.items())}
 
-    return collect(_MEASURE_TEXT), collect(_NATIONAL_TEXT)
+    return collect("suggest-measure-text"), collect("suggest-national-text")
 
 
 def _tokens(method: Method) -> Callable[[str], tuple[str, ...]]:
@@ -185,23 +162,26 @@ def suggest(store, *, method: str = DEFAULT_METHOD, top: int = 5, lang: str = "j
     """
     chosen = METHODS[method]
     measures, nationals = read_texts(store)
-    index = LabelIndex.from_store(store)
+    index = read_label_index(store)
     ranked = rank(measures, nationals, chosen)
-    order = sorted(ranked, key=lambda m: (index.label_of(m), str(m)))
+    order = sorted(ranked, key=lambda m: (index.label(m), str(m)))
     return [
-        {"measure": {"iri": str(m), "label": index.label_of(m, lang)},
-         "candidates": [{"iri": str(n), "label": index.label_of(n, lang), "score": s} for n, s in ranked[m][:top]]}
+        {"measure": {"iri": str(m), "label": index.label(m, lang)},
+         "candidates": [{"iri": str(n), "label": index.label(n, lang), "score": s} for n, s in ranked[m][:top]]}
         for m in order
     ]
 
 
-def inferred_graph(suggestions: list[dict], *, method: str = DEFAULT_METHOD, generated: str = "2026-01-01T00:00:00") -> Graph:
+def inferred_graph(suggestions: list[dict], *, method: str = DEFAULT_METHOD, generated: str | None = None) -> Graph:
     """The suggestions as pk:Alignment nodes with ``pk:evidence pk:Inferred`` for graph/alignments-inferred.
 
+    ``generated`` (``xsd:dateTime`` text) defaults to now, UTC, to the second; pass it for a reproducible graph.
     Each node has its score and ``prov:wasGeneratedBy`` one prov:Activity carrying the method and its parameters.
     Relation is pk:ContributesTo: wording similarity does not show that a measure delivers the item.
     """
     chosen = METHODS[method]
+    if generated is None:
+        generated = dt.datetime.now(dt.timezone.utc).replace(microsecond=0, tzinfo=None).isoformat()
     activity = entity_iri("activity", "act-" + digest(chosen.name, chosen.parameters()))
     g = Graph()
     g.add((activity, RDF.type, PROV.Activity))

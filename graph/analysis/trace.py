@@ -8,16 +8,16 @@ Inferred links appear only when asked for, and always say ``"evidence": "inferre
 
 from __future__ import annotations
 
-import threading
-import weakref
 from collections.abc import Iterable
 from dataclasses import dataclass
 
 import networkx as nx
 from rdflib import URIRef
 
-from policykg.graph.analysis.label_index import NATIONAL_KINDS, NATIONAL_PLAN_CLASSES, LabelIndex
-from policykg.namespaces import PK, SKOS, sparql_prefixes
+from policykg.graph.cache import store_cached
+from policykg.graph.queries import internal_query, read_label_index, select
+from policykg.labels import NATIONAL_KINDS, NATIONAL_PLAN_CLASSES, LabelIndex
+from policykg.namespaces import PK, SKOS
 
 EVIDENCE_NAMES = {PK.Stated: "stated", PK.Curated: "curated", PK.Inferred: "inferred"}
 EVIDENCE_ORDER = {"stated": 0, "curated": 1, "inferred": 2}
@@ -27,20 +27,7 @@ STRUCTURE = {
     SKOS.inScheme: "in_scheme", SKOS.topConceptOf: "top_of", PK.evaluates: "evaluates",
     PK.legalBasis: "law", PK.responsibleAgency: "agency",
 }
-
-_STRUCTURE_QUERY = sparql_prefixes() + f"""
-SELECT ?s ?p ?o WHERE {{
-  VALUES ?p {{ {" ".join(p.n3() for p in STRUCTURE)} }}
-  ?s ?p ?o .
-}}"""
-_ORDER_QUERY = sparql_prefixes() + "SELECT ?s ?n ?o WHERE { { ?s skos:notation ?n } UNION { ?s pk:ordinal ?o } }"
-_ALIGNMENT_QUERY = sparql_prefixes() + """
-SELECT ?a ?local ?national ?evidence ?relation ?score ?rationale WHERE {
-  ?a a pk:Alignment ; pk:localItem ?local ; pk:nationalItem ?national ; pk:evidence ?evidence .
-  OPTIONAL { ?a pk:relation ?relation }
-  OPTIONAL { ?a pk:score ?score }
-  OPTIONAL { ?a pk:rationale ?rationale }
-}"""
+"""The structural predicates trace walks (``graph/queries/internal/trace-structure.rq`` reads these) and their edge names."""
 
 
 @dataclass
@@ -61,10 +48,10 @@ class Projection:
         return sorted(sources, key=self.sort_key)
 
     def sort_key(self, iri: URIRef) -> tuple[str, str, str]:
-        return (self.order.get(iri, "~"), self.index.label_of(iri), str(iri))
+        return (self.order.get(iri, "~"), self.index.label(iri), str(iri))
 
     def ref(self, iri: URIRef, lang: str = "ja") -> dict:
-        return {"iri": str(iri), "label": self.index.label_of(iri, lang)}
+        return {"iri": str(iri), "label": self.index.label(iri, lang)}
 
     def is_a(self, iri: URIRef, classes: Iterable[URIRef]) -> bool:
         return self.index.has_kind(iri, classes)
@@ -73,38 +60,28 @@ class Projection:
 def project(store) -> Projection:
     """Build the projection of ``store`` (no caching; see :func:`projection`)."""
     g = nx.MultiDiGraph()
-    for row in store.query(_STRUCTURE_QUERY).rows:
-        g.add_edge(row["s"], row["o"], key=STRUCTURE[row["p"]])
+    for row in select(store, internal_query("trace-structure")):
+        if row["p"] in STRUCTURE:
+            g.add_edge(row["s"], row["o"], key=STRUCTURE[row["p"]])
     order: dict[URIRef, str] = {}
-    for row in store.query(_ORDER_QUERY).rows:
+    for row in select(store, internal_query("trace-order")):
         if "n" in row:
             order[row["s"]] = str(row["n"]).rjust(6, "0")
         elif row["s"] not in order:
             order[row["s"]] = str(row["o"]).rjust(6, "0")
-    for row in store.query(_ALIGNMENT_QUERY).rows:
+    for row in select(store, internal_query("trace-alignments")):
         score = row.get("score")
         g.add_edge(row["local"], row["national"], key=f"al:{row['a']}", kind="aligned", alignment=str(row["a"]),
                    evidence=EVIDENCE_NAMES.get(row["evidence"], str(row["evidence"])),
                    relation=RELATION_NAMES.get(row.get("relation"), None),
                    score=float(score) if score is not None else None,
                    rationale=str(row["rationale"]) if "rationale" in row else "")
-    return Projection(g, LabelIndex.from_store(store), order)
-
-
-_CACHE: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
-_LOCK = threading.Lock()
+    return Projection(g, read_label_index(store), order)
 
 
 def projection(store) -> Projection:
     """The cached projection of ``store``, rebuilt when ``store.generation`` changes."""
-    with _LOCK:
-        cached = _CACHE.get(store)
-        if cached is not None and cached[0] == store.generation:
-            return cached[1]
-    built = project(store)
-    with _LOCK:
-        _CACHE[store] = (store.generation, built)
-    return built
+    return store_cached(store, "trace-projection", lambda: project(store))
 
 
 # --- pure walks over a projection ---------------------------------------------------------------
@@ -264,7 +241,7 @@ def trace_all(store, *, include_inferred: bool = False, lang: str = "ja") -> lis
 
     def key(m: URIRef) -> tuple:
         firsts = [p.sort_key(d) for d in (p.out(m, "direction") or [])]
-        return (min(firsts) if firsts else ("~",), p.index.label_of(m), str(m))
+        return (min(firsts) if firsts else ("~",), p.index.label(m), str(m))
 
     return [measure_trace(p, m, include_inferred=include_inferred, lang=lang) for m in sorted(measures, key=key)]
 

@@ -17,9 +17,10 @@ from typing import Literal as Lit
 from rdflib import Literal, URIRef
 
 from policykg.errors import SourceError
-from policykg.ids import digest, entity_iri, normalize_label
+from policykg.ids import normalize_label
 from policykg.loaders.deck.cells import strip_markup, tidy
 from policykg.loaders.deck.emit import Emitter
+from policykg.loaders.deck.ids import labelled_iri
 from policykg.loaders.deck.segment import Deck, Slide, heading_of
 from policykg.values import Instant, Interval, ValueFormatError, find_time, month_instant
 from policykg.namespaces import DCTERMS, PK, XSD
@@ -107,7 +108,7 @@ def working_group_lines(deck: Deck) -> list[int]:
 def emit_events(em: Emitter, events: list[Event], jur: str, plan: URIRef, wg_lines: list[int]) -> None:
     """Events with label, time, fiscal year and description; one pk:WorkingGroup where named."""
     for event in events:
-        iri = em.entity(entity_iri(jur, "event", f"ev-{digest(event.label)}"), (event.kind,), event.label, event.line)
+        iri = em.entity(labelled_iri(jur, "event", "ev", event.label), (event.kind,), event.label, event.line)
         em.add(iri, DCTERMS.relation, plan)
         if event.time is not None:
             em.add(iri, PK.scheduledTime, em.time(event.time))
@@ -116,7 +117,7 @@ def emit_events(em: Emitter, events: list[Event], jur: str, plan: URIRef, wg_lin
         if event.description:
             em.describe(iri, "\n".join(event.description))
     if wg_lines:
-        wg = em.entity(entity_iri(jur, "event", f"ev-{digest('ワーキンググループ')}"), (PK.WorkingGroup,),
+        wg = em.entity(labelled_iri(jur, "event", "ev", "ワーキンググループ"), (PK.WorkingGroup,),
                        "ワーキンググループ", wg_lines[0], en="Working group")
         for line in wg_lines[1:]:
             em.locate(wg, line)

@@ -18,9 +18,10 @@ from dataclasses import dataclass, field, replace
 from rdflib import Literal, URIRef
 
 from policykg.errors import SourceError
-from policykg.ids import digest, entity_iri, normalize_label
+from policykg.ids import normalize_label
 from policykg.loaders.deck.cells import clean_label, strip_markup, tidy, value_text
 from policykg.loaders.deck.emit import Emitter, end_date, quantity, unit_iri
+from policykg.loaders.deck.ids import labelled_iri
 from policykg.loaders.deck.local_plan import Direction, LocalStructure, direction_iri
 from policykg.loaders.deck.match import best_match
 from policykg.loaders.deck.segment import Deck, heading_of
@@ -172,7 +173,7 @@ def _fill(row: IndicatorRow, header: list[Column | None], cells: list[str], file
 
 
 def indicator_iri(jur: str, label: str) -> URIRef:
-    return entity_iri(jur, "indicator", f"i-{digest(label)}")
+    return labelled_iri(jur, "indicator", "i", label)
 
 
 def desired_direction(target: Quantity, baseline: Quantity | None) -> URIRef:

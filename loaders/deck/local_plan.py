@@ -10,9 +10,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from policykg.ids import digest, entity_iri
+from policykg.ids import entity_iri
 from policykg.loaders.deck.cells import cell_items, clean_label, tidy
 from policykg.loaders.deck.emit import Emitter
+from policykg.loaders.deck.ids import labelled_iri
 from policykg.loaders.deck.segment import Deck, heading_of
 from policykg.namespaces import PK, SKOS, XSD
 from rdflib import Literal, URIRef
@@ -123,7 +124,7 @@ def direction_iri(jur: str, notation: str) -> URIRef:
 
 
 def measure_iri(jur: str, label: str) -> URIRef:
-    return entity_iri(jur, "measure", f"m-{digest(label)}")
+    return labelled_iri(jur, "measure", "m", label)
 
 
 def emit_local(em: Emitter, local: LocalStructure, jur: str, plan: URIRef, area_en: dict[str, str]) -> None:

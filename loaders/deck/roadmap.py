@@ -20,9 +20,10 @@ from dataclasses import dataclass, field
 
 from rdflib import Literal, URIRef
 
-from policykg.ids import digest, entity_iri
+from policykg.ids import entity_iri
 from policykg.loaders.deck.cells import clean_label, paragraphs, tidy
 from policykg.loaders.deck.emit import Emitter
+from policykg.loaders.deck.ids import labelled_iri
 from policykg.loaders.deck.local_plan import Area, Direction, LocalStructure, area_iri, direction_iri
 from policykg.loaders.deck.match import best_match, bigrams, segment_labels
 from policykg.loaders.deck.segment import Deck, heading_of
@@ -170,7 +171,7 @@ def emit_roadmap(em: Emitter, roadmap: Roadmap, jur: str, plan: URIRef) -> None:
         em.add(r, PK.period, em.time(roadmap.period))
         em.add(plan, PK.planPeriod, em.time(roadmap.period))
     for k, (area, label, line) in enumerate(roadmap.rows, start=1):
-        row = em.entity(entity_iri(jur, "roadmap", base, f"row-{digest(area.label, label)}"), (PK.RoadmapRow,), label, line)
+        row = em.entity(labelled_iri(jur, "roadmap", "row", area.label, label, under=(base,)), (PK.RoadmapRow,), label, line)
         em.add(row, PK.area, area_iri(jur, area.number))
         em.add(row, PK.ordinal, Literal(k, datatype=XSD.integer))
         em.add(r, PK.hasRow, row)
@@ -181,7 +182,7 @@ def emit_roadmap(em: Emitter, roadmap: Roadmap, jur: str, plan: URIRef) -> None:
         em.locate(a, block.line)
         iris: dict[int, URIRef] = {}
         for phase in block.phases:
-            iri = em.entity(entity_iri(jur, "roadmap", base, f"phase-{digest(phase.label)}"), (PK.RoadmapPhase,),
+            iri = em.entity(labelled_iri(jur, "roadmap", "phase", phase.label, under=(base,)), (PK.RoadmapPhase,),
                             phase.label, block.line)
             iris[id(phase)] = iri
             em.add(r, PK.hasPhase, iri)
@@ -195,7 +196,7 @@ def emit_roadmap(em: Emitter, roadmap: Roadmap, jur: str, plan: URIRef) -> None:
                 em.alt_label(d, phase.label)
                 em.locate(d, block.line)
         for src, dst in block.transitions:
-            t = em.entity(entity_iri(jur, "roadmap", base, f"transition-{digest(src.label, dst.label)}"), (PK.Transition,),
+            t = em.entity(labelled_iri(jur, "roadmap", "transition", src.label, dst.label, under=(base,)), (PK.Transition,),
                           f"{src.label} → {dst.label}", block.line)
             em.add(t, PK.fromPhase, iris[id(src)])
             em.add(t, PK.toPhase, iris[id(dst)])

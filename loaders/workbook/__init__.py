@@ -19,7 +19,7 @@ from pathlib import Path
 
 from rdflib import Graph, URIRef
 
-from policykg.graph.analysis.label_index import LabelIndex
+from policykg.labels import LabelIndex
 from policykg.loaders.workbook.read import WORKBOOK_SUFFIXES, WorkbookData, read_workbook_data
 from policykg.namespaces import graph_name
 

@@ -15,6 +15,7 @@ from rdflib.term import Node
 
 from policykg.errors import EntityNotFound, PolicyKGError
 from policykg.ids import local_id, normalize_label
+from policykg.labels import NATIONAL_KINDS, LabelIndex
 from policykg.loaders.workbook.schema import CHOICES, SHEETS
 from policykg.namespaces import DCTERMS, ID, PK, PROV, QUDT, RDF, RDFS, SKOS, SOSA
 
@@ -129,8 +130,6 @@ def _comparator(g: Graph, t: Node) -> str:
 def _label_ref(g: Graph, iri: Node, index) -> str:
     """The national item's label when it names that item alone, else its IRI."""
     label = _ja(g, iri, SKOS.prefLabel)
-    from policykg.graph.analysis.label_index import NATIONAL_KINDS
-
     try:
         if label and index.resolve(label, kinds=NATIONAL_KINDS) == iri:
             return label
@@ -141,8 +140,6 @@ def _label_ref(g: Graph, iri: Node, index) -> str:
 
 def workbook_rows(g: Graph, plan: URIRef) -> dict[str, list[dict[str, object]]]:
     """The rows of every sheet for ``plan`` (dicts keyed by column key), ready for :func:`template.write_workbook`."""
-    from policykg.graph.analysis.label_index import LabelIndex
-
     e = plan_entities(g, plan)
     key = str(plan)[len(str(ID)):].split("/", 1)[0]
     rows: dict[str, list[dict[str, object]]] = {k: [] for k in SHEETS}

@@ -6,9 +6,9 @@ from __future__ import annotations
 from rdflib import BNode, Graph, Literal, URIRef
 
 from policykg.errors import AmbiguousLabel, EntityNotFound, LabelNotFound, SourceError
-from policykg.graph.analysis.label_index import NATIONAL_KINDS, LabelIndex
 from policykg.ids import alignment_iri
 from policykg.ids import digest, entity_iri, normalize_label
+from policykg.labels import NATIONAL_KINDS, LabelIndex
 from policykg.loaders.alignments import agent_iri
 from policykg.values import Interval
 from policykg.loaders.workbook.cells import Cells

@@ -44,7 +44,7 @@ INSTRUCTIONS = [
 
 def national_item_labels(graph: Graph) -> list[str]:
     """Japanese labels of the national items and plans in ``graph`` (the alignment dropdown), sorted, unique."""
-    from policykg.graph.analysis.label_index import NATIONAL_KINDS
+    from policykg.labels import NATIONAL_KINDS
     from policykg.namespaces import RDF, SKOS
 
     items = {s for cls in NATIONAL_KINDS for s in graph.subjects(RDF.type, cls)}

@@ -40,6 +40,19 @@ BackendOption = Annotated[
     typer.Option("--backend", help="oxigraph（既定・高速）または rdflib / store engine: oxigraph (default) or rdflib"),
 ]
 
+SparqlEndpointOption = Annotated[
+    str | None,
+    typer.Option("--sparql-endpoint", help="共有ストアサーバーの SPARQL エンドポイント / SPARQL 1.1 query endpoint of a shared store server (docs/deploy.md)"),
+]
+UpdateEndpointOption = Annotated[
+    str | None,
+    typer.Option("--update-endpoint", help="ストアサーバーの更新エンドポイント / its SPARQL 1.1 update endpoint (default: --sparql-endpoint)"),
+]
+GraphStoreOption = Annotated[
+    str | None,
+    typer.Option("--graph-store", help="ストアサーバーの Graph Store Protocol エンドポイント / its Graph Store Protocol endpoint (one PUT per named graph)"),
+]
+
 
 def progress(message: str) -> None:
     """Progress for long work goes to stderr, so stdout stays clean for results."""
@@ -102,7 +115,26 @@ def open_store_for_cli(store_dir: Path | None, backend: str = "oxigraph", *, rea
     return open_existing(store_dir, backend=backend, read_only=read_only)
 
 
+def remote_store_for_cli(store_dir: Path | None, sparql_endpoint: str | None, update_endpoint: str | None,
+                         graph_store: str | None) -> Store | None:
+    """The store server the options name (``--sparql-endpoint`` …), else ``None`` (a local store).
+
+    :raises ValueError: ``--store`` together with ``--sparql-endpoint``, or endpoint options without it.
+    """
+    if sparql_endpoint is None:
+        if update_endpoint or graph_store:
+            raise ValueError("--update-endpoint / --graph-store には --sparql-endpoint が必要です / "
+                             "--update-endpoint and --graph-store need --sparql-endpoint")
+        return None
+    if store_dir is not None:
+        raise ValueError("--store と --sparql-endpoint は同時に指定できません / --store and --sparql-endpoint "
+                         "cannot be used together: choose the embedded store or a store server")
+    from policykg.graph.remote import RemoteStore
+
+    return RemoteStore(sparql_endpoint, update_endpoint=update_endpoint, graph_store=graph_store)
+
+
 __all__ = [
-    "StoreOption", "BackendOption", "progress", "error_line", "print_error", "cli_errors", "open_store_for_cli",
+    "StoreOption", "BackendOption", "SparqlEndpointOption", "UpdateEndpointOption", "GraphStoreOption", "progress", "error_line", "print_error", "cli_errors", "open_store_for_cli", "remote_store_for_cli",
     "EXIT_OK", "EXIT_VALIDATION", "EXIT_ERROR",
 ]

@@ -27,6 +27,9 @@ from policykg.graph.store import Store
 __all__ = ["run_gaps", "run_report", "load_observations", "with_observations", "format_summary"]
 
 AsOfOption = Annotated[str | None, typer.Option("--as-of", help="基準日 YYYY-MM-DD（既定は今日） / as-of date (default today)")]
+JurisdictionOption = Annotated[
+    str | None, typer.Option("--jurisdiction", help="この自治体の計画だけで分析（キーか名前） / one jurisdiction's plan only (key or name)"),
+]
 ObservationsOption = Annotated[
     list[Path] | None,
     typer.Option("--observations", help="実績値の CSV（data/observations/template.csv の形式、複数可） / observation CSV(s)",
@@ -73,7 +76,7 @@ def run_gaps(store: Store, *, as_of: date, observations: Sequence[Path] = (), re
 
 def format_summary(doc: dict) -> str:
     """A plain-text summary for the terminal: each gap list with its entries, then status counts."""
-    from policykg.report.text import SECTIONS  # the report's wording; imported here, not at CLI start-up
+    from policykg.words import SECTIONS  # the gap lists' titles; imported here, not at CLI start-up
 
     lines = [f"基準日 / as of: {doc['as_of']}"]
     for key in GAP_LISTS:
@@ -108,7 +111,7 @@ def gaps_command(
     record: Annotated[bool, typer.Option("--record", help="進捗評価を graph/progress に記録 / record assessments in graph/progress")] = False,
     store: StoreOption = None,
     backend: BackendOption = "oxigraph",
-    jurisdiction: Annotated[str | None, typer.Option("--jurisdiction", help="この自治体の計画だけで分析（キーか名前） / gaps of one jurisdiction (key or name)")] = None,
+    jurisdiction: JurisdictionOption = None,
 ) -> None:
     """ギャップ分析と指標の進捗 / gap analysis and indicator progress (the store is only changed with --save or --record)."""
     with cli_errors():
@@ -138,12 +141,19 @@ def report_command(
     observations: ObservationsOption = None,
     store: StoreOption = None,
     backend: BackendOption = "oxigraph",
+    jurisdiction: JurisdictionOption = None,
 ) -> None:
     """HTML と Excel の報告書 / an offline HTML report and an Excel workbook (never changes the store)."""
     with cli_errors():
         day = parse_as_of(as_of)
-        if lang not in ("ja", "en"):
+        from policykg.words import LANGS
+
+        if lang not in LANGS:
             raise ValueError(f"--lang は ja か en です / --lang must be ja or en, got {lang!r}")
         target = open_store_for_cli(store, backend, read_only=True)
+        if jurisdiction is not None:
+            from policykg.graph.jurisdictions import jurisdiction_view
+
+            target = jurisdiction_view(target, jurisdiction)
         for path in run_report(target, out=out, as_of=day, lang=lang, base_url=base_url, observations=observations or ()):
             typer.echo(str(path))

@@ -19,12 +19,22 @@ from rdflib import Dataset, Graph, Literal, URIRef
 from rdflib.term import Identifier
 
 from policykg.cli.app import app
-from policykg.cli.common import BackendOption, StoreOption, cli_errors, open_store_for_cli, progress
+from policykg.cli.common import (
+    BackendOption,
+    GraphStoreOption,
+    SparqlEndpointOption,
+    StoreOption,
+    UpdateEndpointOption,
+    cli_errors,
+    open_store_for_cli,
+    progress,
+    remote_store_for_cli,
+)
 from policykg.errors import QueryError, SourceError, SparqlSyntaxError
 from policykg.graph.pipeline import union_after
 from policykg.graph.results import serialize
 from policykg.graph.store import GraphResult, QueryResult, SelectResult, Store, to_dataset
-from policykg.namespaces import PREFIXES
+from policykg.namespaces import PREFIXES, curie
 
 OUTPUT_FORMATS = {".trig": "trig", ".nq": "nquads", ".ttl": "turtle", ".nt": "nt", ".jsonld": "json-ld"}
 """``--out`` extension → rdflib format. ``.ttl`` and ``.nt`` cannot hold named graphs: they get the union."""
@@ -66,16 +76,19 @@ def run_build(
     backend: str = "oxigraph",
     validate: bool = True,
     add: Sequence[Path] = (),
+    target: Store | None = None,
 ) -> Store:
     """Build (bundled sources unless ``sources``, replacing them), plus ``add`` (kept beside them: workbooks,
-    documents, RDF, CSV), optionally into ``store_dir`` and/or to the file ``out``."""
+    documents, RDF, CSV), optionally into ``store_dir`` or ``target`` (a store server: its other graphs are kept)
+    and/or to the file ``out``."""
     from policykg.graph.build import build_store, default_sources
 
     if out is not None:
         output_format(out)  # a bad extension fails before any work
     if add:
         sources = [*(sources or default_sources()), *add]
-    store = build_store(sources or None, store_dir=store_dir, backend=backend, validate=validate, progress=progress)
+    store = build_store(sources or None, store=target, store_dir=store_dir, backend=backend, validate=validate,
+                        progress=progress)
     if out is not None:
         progress(f"writing {out}")
         write_store(store, out)
@@ -116,7 +129,8 @@ def run_stats(store: Store) -> dict[str, Any]:
 
     graphs = store.query(_GRAPH_SIZES)
     classes = store.query(load_query("entity-counts").text)
-    assert isinstance(graphs, SelectResult) and isinstance(classes, SelectResult)
+    if not (isinstance(graphs, SelectResult) and isinstance(classes, SelectResult)):
+        raise TypeError("the stats queries must be SELECT queries")
     return {
         "backend": store.backend,
         "quads": len(store),
@@ -138,15 +152,16 @@ def format_stats(stats: dict[str, Any]) -> str:
 
 
 def compact(term: Identifier) -> str:
-    """An IRI as a prefixed name where a known prefix fits; other terms as their text.
+    """An IRI as a prefixed name (:func:`policykg.namespaces.curie`) where its local part is a plain
+    name; other IRIs in ``<…>``, other terms as their text.
 
-    >>> compact(URIRef("https://w3id.org/policykg/ontology#Measure"))
-    'pk:Measure'
+    >>> compact(URIRef("https://w3id.org/policykg/ontology#Measure")), compact(URIRef("https://w3id.org/policykg/id/a/b"))
+    ('pk:Measure', '<https://w3id.org/policykg/id/a/b>')
     """
     if isinstance(term, URIRef):
-        for prefix, iri in PREFIXES.items():
-            if term.startswith(iri) and "/" not in term[len(iri):] and "#" not in term[len(iri):]:
-                return f"{prefix}:{term[len(iri):]}"
+        name = curie(term)
+        if name is not None and not set(name.partition(":")[2]) & {"/", "#"}:
+            return name
         return f"<{term}>"
     if isinstance(term, Literal):
         return str(term)
@@ -293,11 +308,18 @@ def build_command(
     backend: BackendOption = "oxigraph",
     no_validate: Annotated[bool, typer.Option("--no-validate", help="SHACL 検証をしない / skip SHACL validation")] = False,
     add: Annotated[list[Path] | None, typer.Option("--add", help="同梱の資料に加えて読み込む計画ブック（.xlsx・CSV フォルダー）など（繰り返し可）/ add a workbook or other source beside the bundled ones (repeatable; --source replaces them)")] = None,
+    sparql_endpoint: SparqlEndpointOption = None,
+    update_endpoint: UpdateEndpointOption = None,
+    graph_store: GraphStoreOption = None,
 ) -> None:
     """グラフを構築する / build the graph from sources (validated before anything is written)."""
     with cli_errors():
-        built = run_build(source, out=out, store_dir=store, backend=backend, validate=not no_validate, add=add or ())
+        target = remote_store_for_cli(store, sparql_endpoint, update_endpoint, graph_store)
+        built = run_build(source, out=out, store_dir=store, backend=backend, validate=not no_validate, add=add or (),
+                          target=target)
         progress(f"done: {len(built)} quads in {len(built.graph_names())} graphs")
+        if target is not None:
+            target.close()
 
 
 @app.command("validate")

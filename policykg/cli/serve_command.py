@@ -17,7 +17,13 @@ import typer
 
 from policykg.api.settings import Backend, Settings
 from policykg.cli.app import app
-from policykg.cli.common import cli_errors, progress
+from policykg.cli.common import (
+    GraphStoreOption,
+    SparqlEndpointOption,
+    UpdateEndpointOption,
+    cli_errors,
+    progress,
+)
 from policykg.errors import PortInUse
 
 
@@ -35,7 +41,7 @@ def build_settings(*, token_env: str | None = None, **options: object) -> Settin
     return Settings(**values)
 
 
-def server_options(settings: Settings) -> dict[str, object]:
+def server_options(settings: Settings, *, gate: object = None) -> dict[str, object]:
     """uvicorn keyword arguments: uvloop and httptools when installed (they are dependencies; the
     pure-Python asyncio loop and h11 parser remain as fallbacks), no access log unless asked, and
     explicit read limits: the request head (``header_timeout``, ``max_header_bytes``, see
@@ -49,7 +55,7 @@ def server_options(settings: Settings) -> dict[str, object]:
         "host": settings.host,
         "port": settings.port,
         "loop": "uvloop" if importlib.util.find_spec("uvloop") else "asyncio",
-        "http": http_protocol(header_timeout=settings.header_timeout, max_header_bytes=settings.max_header_bytes),
+        "http": http_protocol(header_timeout=settings.header_timeout, max_header_bytes=settings.max_header_bytes, gate=gate),
         "timeout_keep_alive": settings.keep_alive_timeout,
         "h11_max_incomplete_event_size": settings.max_header_bytes,
         "access_log": settings.access_log,
@@ -89,16 +95,16 @@ def run_serve(settings: Settings) -> None:
 
     from policykg.api.app import create_app
     from policykg.api.routes.catalog import warm_up
-    from policykg.graph.build import open_or_build
+    from policykg.api.deps import open_configured_store
 
     check_port(settings.host, settings.port)  # before the store is opened or built: fail in a second, not after
-    if settings.store is None:
+    if settings.store is None and not settings.sparql_endpoint:
         progress("同梱データからグラフを構築しています / building the bundled graph in memory")
-    store = open_or_build(settings.store, backend=settings.backend.value)
+    store = open_configured_store(settings)
     progress(f"{len(store)} quads; http://{settings.host}:{settings.port}/sparql")
     app = create_app(settings, store=store)
     warm_up(app)
-    uvicorn.run(app, **server_options(settings))
+    uvicorn.run(app, **server_options(settings, gate=app.state.sparql_gate))
 
 
 @app.command("serve")
@@ -111,11 +117,15 @@ def serve(
     timeout: Annotated[float | None, typer.Option("--timeout", help="問い合わせの制限時間（秒） / SPARQL query time limit in seconds")] = None,
     workers: Annotated[int | None, typer.Option("--workers", help="問い合わせワーカー数 / query worker processes")] = None,
     access_log: Annotated[bool | None, typer.Option("--access-log/--no-access-log", help="アクセスログ / log every request")] = None,
+    sparql_endpoint: SparqlEndpointOption = None,
+    update_endpoint: UpdateEndpointOption = None,
+    graph_store: GraphStoreOption = None,
 ) -> None:
     """サーバーを起動 / serve the JSON API, pages and the SPARQL endpoint."""
     with cli_errors():
         settings = build_settings(
             token_env=token_env, store=store, host=host, port=port, backend=backend,
             query_timeout=timeout, query_workers=workers, access_log=access_log,
+            sparql_endpoint=sparql_endpoint, update_endpoint=update_endpoint, graph_store=graph_store,
         )
         run_serve(settings)

@@ -17,14 +17,15 @@ from policykg.viz.ui_text import Lang
 def run_viz(*, out: Path, store_dir: Path | None = None, focus: str | None = None, hops: int = 2,
             areas: list[str] | None = None, plans: list[str] | None = None, kinds: list[str] | None = None,
             evidence: list[str] | None = None, min_score: float | None = None,
-            layout: Layout = Layout.hierarchical, lang: str = "ja", base_url: str = "") -> ExportSummary:
+            layout: Layout = Layout.hierarchical, lang: str = "ja", base_url: str = "",
+            jurisdiction: str | None = None) -> ExportSummary:
     """Open the store (read-only) or build the bundled graph, filter, and write ``out``.
 
     :raises SourceError: invalid filter values or sources; :raises LabelNotFound, AmbiguousLabel: bad focus/plan/area.
     :raises StoreNotFound: ``store_dir`` holds no store (nothing is created).
     """
     viz_filter = make_filter(plans=plans, areas=areas, kinds=kinds, evidence=evidence, min_score=min_score,
-                             focus=focus, hops=hops)
+                             focus=focus, hops=hops, jurisdiction=jurisdiction)
     if store_dir is not None:
         from policykg.graph.build import open_existing
 
@@ -50,6 +51,7 @@ def viz(
     layout: Layout = typer.Option(Layout.hierarchical, "--layout", help="hierarchical (national left, local right) or force."),
     lang: Lang = typer.Option(Lang.ja, "--lang", help="Initial page language (the page can switch)."),
     base_url: str = typer.Option("", "--base-url", help="Server the panel links point at, e.g. http://127.0.0.1:8000."),
+    jurisdiction: str | None = typer.Option(None, "--jurisdiction", help="この自治体の計画だけ（キーか名前） / one jurisdiction's plan with the national side (key or name)."),
 ) -> None:
     """ネットワーク図をHTMLファイルに書き出す / export the interactive network as one offline HTML file.
 
@@ -57,5 +59,6 @@ def viz(
     """
     with cli_errors():
         summary = run_viz(out=out, store_dir=store, focus=focus, hops=hops, areas=area, plans=plan, kinds=kind,
-                          evidence=evidence, min_score=min_score, layout=layout, lang=lang.value, base_url=base_url)
+                          evidence=evidence, min_score=min_score, layout=layout, lang=lang.value, base_url=base_url,
+                          jurisdiction=jurisdiction)
     typer.echo(f"wrote {summary.path} ({summary.nodes} nodes, {summary.edges} edges, {summary.bytes:,} bytes)")

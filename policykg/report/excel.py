@@ -13,8 +13,8 @@ from openpyxl.styles import Font, PatternFill
 from openpyxl.worksheet.worksheet import Worksheet
 
 from policykg.graph.analysis.gaps import GAP_LISTS
-from policykg.report.html import detail_text
-from policykg.report.text import SHEETS, entity_label, t
+from policykg.report.html import detail_text, entity_label
+from policykg.words import status_word, t
 
 __all__ = ["write_workbook", "build_workbook"]
 
@@ -55,7 +55,7 @@ def _indicators(ws: Worksheet, doc: dict, lang: str) -> None:
                  f"{t('target', lang)}", f"{t('target', lang)} {t('date', lang)}", t("ratio", lang), "method", "IRI"])
     for r, row in enumerate(doc["indicator_status"], start=2):
         base, latest, target = row.get("baseline") or {}, row.get("latest") or {}, row.get("target") or {}
-        values = [entity_label(row, lang), t(row["status"], lang), row.get("unit") or "",
+        values = [entity_label(row, lang), status_word(row["status"], lang), row.get("unit") or "",
                   base.get("value"), base.get("date"), latest.get("value"), latest.get("date"),
                   target.get("value"), target.get("date"), row.get("ratio"), row.get("method"), row["iri"]]
         for c, value in enumerate(values, start=1):
@@ -75,10 +75,10 @@ def build_workbook(doc: dict, *, lang: str = "ja") -> Workbook:
     ws = wb.active
     ws.title = t("coverage_sheet", lang)
     _coverage(ws, doc, lang)
-    _indicators(wb.create_sheet(t("indicators", lang)[:31]), doc, lang)
+    _indicators(wb.create_sheet(t("progress_title", lang)[:31]), doc, lang)
     for key in GAP_LISTS:
-        _gap_list(wb.create_sheet(SHEETS[key][lang]), key, doc[key], lang)
-    wb.properties.title = f"{t('title', lang)} {doc['as_of']}"
+        _gap_list(wb.create_sheet(t(f"sheet_{key}", lang)), key, doc[key], lang)
+    wb.properties.title = f"{t('report_title', lang)} {doc['as_of']}"
     return wb
 
 

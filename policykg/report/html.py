@@ -17,9 +17,22 @@ from policykg.urls import entity_path, safe_href
 from policykg.graph.analysis.gaps import GAP_LISTS
 from policykg.namespaces import ID
 from policykg.report.chart import chart_from_status, chart_svg
-from policykg.report.text import SECTIONS, STATUS, STATUS_COLOUR, entity_label, t
+from policykg.words import SECTIONS, STATUS, STATUS_COLOUR, status_word, t
 
-__all__ = ["render_html", "entity_href", "progress_fraction", "heat_style", "detail_text", "check_base_url", "format_number"]
+__all__ = ["render_html", "entity_label", "entity_href", "progress_fraction", "heat_style", "detail_text", "check_base_url", "format_number"]
+
+
+_TEMPLATE_WORDS = {"title": "report_title", "indicators": "progress_title", "none": "none_found"}
+"""The template's ``text.<name>`` → its :func:`policykg.words.t` key, where the two differ."""
+
+
+def entity_label(entity: dict, lang: str) -> str:
+    """An entity's name in the report: its English label in English (when it has one), else its label, else its IRI.
+
+    >>> entity_label({"label": "暮らし", "label_en": "Living"}, "en"), entity_label({"iri": "x:a"}, "en")
+    ('Living', 'x:a')
+    """
+    return (entity.get("label_en") if lang == "en" else None) or entity.get("label") or entity.get("iri", "")
 
 
 def check_base_url(base_url: str) -> str:
@@ -123,12 +136,12 @@ def _view(doc: dict, lang: str, base_url: str) -> dict:
     indicators = []
     for n, row in enumerate(doc["indicator_status"]):
         fraction = progress_fraction(row)
-        chart = chart_from_status(row, title=entity_label(row, lang), as_of=doc["as_of"], status_text=t(row["status"], lang))
+        chart = chart_from_status(row, title=entity_label(row, lang), as_of=doc["as_of"], status_text=status_word(row["status"], lang))
         indicators.append({
             # the same server-side SVG as the indicator pages (policykg.report.chart), escaped there
             "chart": Markup(chart_svg(chart, ident=f"chart-{n}", lang=lang, width=520, height=260)),
             "label": entity_label(row, lang), "href": entity_href(row["iri"], base_url), "unit": row.get("unit") or "",
-            "status": t(row["status"], lang), "colour": STATUS_COLOUR[row["status"]],
+            "status": status_word(row["status"], lang), "colour": STATUS_COLOUR[row["status"]],
             "baseline": row.get("baseline"), "latest": row.get("latest"), "target": row.get("target"),
             "ratio": None if row.get("ratio") is None else f"{row['ratio']:.2f}",
             "percent": None if fraction is None else round(fraction * 100),
@@ -158,7 +171,7 @@ def render_html(doc: dict, *, lang: str = "ja", base_url: str = "http://127.0.0.
     :raises ValueError: a ``base_url`` that is not http(s) or empty.
     """
     base = check_base_url(base_url)
-    text = {key: t(key, lang) for key in (
+    text = {name: t(_TEMPLATE_WORDS.get(name, name), lang) for name in (
         "title", "as_of", "summary", "coverage", "indicators", "indicator", "status", "baseline", "latest",
         "target", "progress", "ratio", "unit", "none", "label", "detail", "count", "footer", "date", "charts")}
     return _environment().get_template("report.html").render(

@@ -7,7 +7,7 @@ import csv
 import pytest
 
 from policykg.errors import AmbiguousLabel, LabelNotFound
-from policykg.graph.analysis.label_index import LOCAL_KINDS, NATIONAL_KINDS, LabelIndex
+from policykg.labels import LOCAL_KINDS, NATIONAL_KINDS, LabelIndex
 from policykg.graph.analysis.trace import trace_all, trace_measure, trace_national
 from policykg.ids import normalize_label
 from policykg.namespaces import PK

@@ -46,7 +46,7 @@ def test_full_queue_answers_503_at_once(make_client):
 
 
 def test_rate_limit_answers_429_with_retry_after(make_client):
-    client = make_client(rate_limit=60, rate_burst=2, result_cache_size=16)
+    client = make_client(rate_limit=1, rate_burst=2, result_cache_size=16)  # 1 a minute: no refill during the test
     codes = [client.get("/sparql", params={"query": QUICK + f" # {i}"}).status_code for i in range(3)]
     assert codes == [200, 200, 429]
     r = client.get("/sparql", params={"query": QUICK + " # 9"})
@@ -150,3 +150,32 @@ def test_live_server_survives_a_burst(hokkaido_store):
             pool.close()
     assert codes.count(503) >= 5 and set(codes) <= {503, 504}
     assert after == 200
+
+
+@pytest.mark.parametrize("parser", ["httptools", "h11"])
+def test_a_flooding_client_is_refused_before_routing_with_the_routes_answer(parser):
+    """``policykg serve`` answers a client over its limit in its HTTP protocol (httptools) or in the
+    ASGI gate (h11): the same 429, Retry-After, security and CORS headers as the route, keep-alive
+    intact, cached answers still free, other routes and POST untouched."""
+    from live_server import live_server
+
+    with live_server(parser=parser, rate_limit=1, rate_burst=2, result_cache_size=16) as base, \
+            httpx.Client(base_url=base, timeout=30) as client:
+        first = client.get("/sparql", params={"query": QUICK + " # a"})
+        assert first.status_code == 200
+        assert client.get("/sparql", params={"query": QUICK + " # b"}).status_code == 200
+        for n in range(3):  # no token left: refused, on the same connection each time
+            r = client.get("/sparql", params={"query": QUICK + f" # new {n}"}, headers={"Origin": "http://other.example"})
+            assert r.status_code == 429 and int(r.headers["retry-after"]) >= 1
+            assert r.json() == {"ok": False, "status": 429, "error": r.json()["error"], "errors": []}
+            assert "too many queries" in r.json()["error"] and r.json()["error"].startswith("リクエスト")
+            assert r.headers["x-content-type-options"] == "nosniff"
+            assert r.headers["access-control-allow-origin"] == "*"
+            # httptools: written by the HTTP protocol before any ASGI app ran (uvicorn's `server` header
+            # comes with ASGI responses only); h11: the ASGI gate
+            assert ("server" in r.headers) is (parser == "h11")
+        cached = client.get("/sparql", params={"query": QUICK + " # a"})
+        assert cached.status_code == 200 and cached.text == first.text, "cached answers are not limited"
+        assert client.get("/api/search", params={"q": "x"}).status_code == 200
+        posted = client.post("/sparql", data={"query": QUICK + " # post"})
+        assert posted.status_code == 429, "POST reaches the route, which refuses it the same way"

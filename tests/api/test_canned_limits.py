@@ -28,7 +28,7 @@ TEST_QUERIES = {
 
 
 @pytest.fixture(autouse=True)
-def test_queries(monkeypatch):
+def with_test_queries(monkeypatch):
     real = canned.get_canned
     monkeypatch.setattr(canned, "get_canned", lambda name: TEST_QUERIES.get(name) or real(name))
 

@@ -11,7 +11,7 @@ import pytest
 from rdflib import Graph, Literal, Namespace, URIRef
 from rdflib.namespace import RDF, SKOS
 
-from policykg.api.sparql.negotiation import choose, parse_accept
+from policykg.api.negotiation import choose, parse_accept
 
 T = Namespace("https://w3id.org/policykg/id/test/")
 PK = Namespace("https://w3id.org/policykg/ontology#")

@@ -326,3 +326,10 @@ def test_cli_query_reaches_no_network_and_no_file(hokkaido_store, listener, secr
             continue
         assert SECRET not in str(getattr(result, "rows", ""))
     assert listener.connections == before
+
+
+@pytest.mark.parametrize("text", ["SELECT * FROM pk:g WHERE { ?s ?p ?o }", "SELECT * FROM NAMED x:g WHERE { ?s ?p ?o }"])
+def test_an_undeclared_prefix_in_a_dataset_clause_is_a_syntax_error_not_a_crash(make_client, text):
+    reply = make_client().get("/sparql", params={"query": text})
+    assert reply.status_code == 400, reply.text
+    assert "undeclared prefix" in reply.json()["error"] or "構文" in reply.json()["error"]

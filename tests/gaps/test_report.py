@@ -12,7 +12,7 @@ from openpyxl import load_workbook
 from policykg.graph.analysis.gaps import GAP_LISTS, build_gaps
 from policykg.report import write_report
 from policykg.report.html import check_base_url, render_html
-from policykg.report.text import SHEETS
+from policykg.words import t
 
 from tests.gaps.stores import mini_store
 
@@ -104,7 +104,7 @@ def test_workbook_reads_back(tmp_path, hokkaido_doc, lang):
     wb = load_workbook(xlsx_path, read_only=True)
     names = wb.sheetnames
     assert len(names) == 2 + len(GAP_LISTS)
-    assert names[2:] == [SHEETS[key][lang] for key in GAP_LISTS]
+    assert names[2:] == [t(f"sheet_{key}", lang) for key in GAP_LISTS]
     coverage = list(wb[names[0]].iter_rows(values_only=True))
     assert len(coverage) == 1 + 7 and len(coverage[0]) == 1 + 5   # header + 7 pillars, label + 5 areas
     indicators = list(wb[names[1]].iter_rows(values_only=True))
@@ -118,5 +118,5 @@ def test_workbook_reads_back(tmp_path, hokkaido_doc, lang):
 def test_workbook_keeps_formula_like_labels_as_text(tmp_path, mini_doc):
     doc = {**mini_doc, "measures_without_alignment": [{"iri": "urn:x", "label": "=HYPERLINK(\"http://evil\")"}]}
     _html, xlsx_path = write_report(doc, tmp_path)
-    ws = load_workbook(xlsx_path)[SHEETS["measures_without_alignment"]["ja"]]
+    ws = load_workbook(xlsx_path)[t("sheet_measures_without_alignment", "ja")]
     assert ws["A2"].data_type == "s" and ws["A2"].value.startswith("=HYPERLINK")

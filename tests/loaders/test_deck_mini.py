@@ -39,7 +39,7 @@ def test_structure(mini) -> None:
 @pytest.mark.parametrize(("label", "directions"), [("電子母子手帳の導入", ["1a", "1b"]), ("防災アプリの配信", ["1b", "2a"]),
                                                   ("観光アプリの開発", ["2a"])])
 def test_reposts(mini, label, directions) -> None:
-    iri = entity_iri(KEY, "measure", f"m-{digest(label)}")
+    iri = entity_iri(KEY, "measure", f"{KEY}-m-{digest(label)}")
     rows = run_query(mini, "SELECT ?n WHERE { ?m pk:direction/skos:notation ?n } ORDER BY ?n", m=iri)
     assert [r[0] for r in rows] == directions
 
@@ -50,7 +50,7 @@ def test_reposts(mini, label, directions) -> None:
     ("観光入込客数", "120000000", date(2029, 3, 31), "98000000", date(2024, 3, 31), "HigherIsBetter", "Person"),
 ])
 def test_indicators(mini, label, tv, due, bv, bdate, better, unit) -> None:
-    iri = entity_iri(KEY, "indicator", f"i-{digest(label)}")
+    iri = entity_iri(KEY, "indicator", f"{KEY}-i-{digest(label)}")
     rows = run_query(mini, """SELECT ?tv ?due ?bv ?bd ?better ?u WHERE { ?i pk:desiredDirection ?better ; pk:unit ?u ;
         pk:hasTarget [ qudt:numericValue ?tv ; pk:dueDate ?due ] ; pk:hasBaseline [ qudt:numericValue ?bv ; pk:date ?bd ] }""", i=iri)
     assert len(rows) == 1
@@ -68,8 +68,24 @@ def test_roadmap_segmentation(mini) -> None:
 
 
 def test_slides_without_printed_numbers(mini) -> None:
-    iri = entity_iri(KEY, "measure", f"m-{digest('観光アプリの開発')}")
+    iri = entity_iri(KEY, "measure", f"{KEY}-m-{digest('観光アプリの開発')}")
     assert run_query(mini, "SELECT ?s WHERE { ?m pk:sourceLocation/pk:slide ?s }", m=iri) == [(4,)]
     plan = run_query(mini, "SELECT ?s WHERE { ?p pk:sourceLocation/pk:slide ?s }", p=entity_iri(KEY, "plan", f"{KEY}-plan"))
     assert plan == [(5,)]
     assert run_query(mini, "SELECT ?l WHERE { ?a skos:prefLabel ?l }", a=entity_iri(KEY, "area", f"{KEY}-area-2")) == [("しごと",)]
+
+
+def test_ids_of_a_second_deck_jurisdiction_never_clash_with_hokkaidos(mini) -> None:
+    """The same measure label in two plans: two entities with two API ids (the last IRI segment)."""
+    from policykg.graph.build import BUNDLED_DECK, bundled_data_dir
+    from policykg.ids import local_id
+    from policykg.namespaces import ID, PK, RDF
+
+    _, hokkaido = read_deck(bundled_data_dir() / "sources" / BUNDLED_DECK)
+    mine = {local_id(s) for kind in (PK.Measure, PK.Indicator, PK.RoadmapRow) for s in mini.subjects(RDF.type, kind)}
+    theirs = {local_id(s) for kind in (PK.Measure, PK.Indicator, PK.RoadmapRow) for s in hokkaido.subjects(RDF.type, kind)
+              if s.startswith(ID["hokkaido/"])}
+    assert mine and theirs and not mine & theirs
+    assert all(i.startswith(KEY + "-") for i in mine)
+    # Hokkaido's published ids keep their form (links to them stay valid)
+    assert all(i.split("-")[0] in {"m", "i", "row"} for i in theirs)

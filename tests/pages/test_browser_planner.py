@@ -56,7 +56,7 @@ def test_find_a_measure_by_search_then_its_national_items(watched, planner_store
         article = articles.nth(n)
         assert article.locator("h3 a").inner_text() == item["label"]
         assert article.locator("dd.rationale").inner_text() == item["rationale"]
-        assert article.locator(".ev").inner_text() == "人手による対応付け"
+        assert article.locator(".ev").inner_text() == "担当者が判断"
     assert page.locator("#supports").is_visible()
     box = page.locator("#supports").bounding_box()
     assert box["y"] < 400, "the answer is at the top of the page"

@@ -17,7 +17,7 @@ from rdflib import URIRef
 
 from html_support import OPAQUE_ID, links, section, text
 from policykg.graph.analysis.gaps import GAP_LISTS, build_gaps
-from policykg.graph.analysis.label_index import NATIONAL_KINDS
+from policykg.labels import NATIONAL_KINDS
 from policykg.graph.analysis.suggest import suggest
 from policykg.graph.analysis.trace import projection, trace_measure, trace_national
 from policykg.ids import local_id
@@ -54,7 +54,7 @@ def test_measure_page_lists_national_items_with_evidence_and_chain(planner, plan
         for ancestor in item["ancestors"]:
             assert ancestor["label"] in text(panel)
     words = text(panel)
-    assert "人手による対応付け" in words and "支える" in words and "寄与する" in words
+    assert "担当者が判断" in words and "推進する" in words and "寄与する" in words
     assert "policykg curation team" in words and "2026-12-03" in words
     assert "hokkaido-curated.csv 行 29" in words                           # the curated file's line
     assert "デジタル田園都市国家構想総合戦略" in words and "まち・ひと・しごと創生法" in words and "内閣府" in words
@@ -64,7 +64,7 @@ def test_measure_page_lists_national_items_with_evidence_and_chain(planner, plan
 def test_stated_link_shows_the_slides(planner, planner_store):
     path, _ = entity_path(planner_store, "マイナンバー制度の円滑な運用とマイナンバーカードの普及・活用", {PK.PolicyDirection})
     words = text(section(planner.get(path).text, "supports"))
-    assert "資料に明記" in words
+    assert "原文に記載" in words
     assert "スライド 15" in words and "スライド 8" in words
 
 
@@ -76,7 +76,7 @@ def test_measure_without_alignment_says_so_and_ranks_candidates(planner, planner
     shown = [label for href, label in links(panel[panel.index('<table class="suggestions">'):]) if href.startswith("/id/")]
     assert shown == [c["label"] for c in expected["candidates"]]
     for candidate in expected["candidates"]:
-        assert f"推定（スコア {candidate['score']:.2f}）" in text(panel)
+        assert f"自動推定（スコア {candidate['score']:.2f}）" in text(panel)
 
 
 def test_measure_json_twin_and_csv(planner, planner_store):

@@ -155,9 +155,9 @@ def test_click_opens_panel_and_focus_shows_neighbourhood(watched, mini_server):
     assert watched.page.locator("#pk-panel-kind").text_content() == "主な取組"
     text = panel.text_content()
     assert "スライド 13" in text and "行 377" in text                      # source location
-    assert "人手による対応付け" in text and "鳥獣害対策にICTを使う" in text    # alignment evidence + rationale
+    assert "担当者が判断" in text and "鳥獣害対策にICTを使う" in text    # alignment evidence + rationale
     assert panel.locator("a", has_text="詳細ページ").get_attribute("href") == "/id/testpref/measure/m-m1"
-    assert panel.locator("a", has_text="トレース").get_attribute("href") == "/api/measures/m-m1/trace"
+    assert panel.locator("a", has_text="国の計画への追跡").get_attribute("href") == "/api/measures/m-m1/trace"
     watched.page.fill("#pk-hops", "1")
     watched.page.click("#pk-focus")
     assert watched.visible() == 3            # m-m1, its direction, its aligned national measure
@@ -398,13 +398,13 @@ def test_whole_graph_first_view(watched, hokkaido_server):
 def test_legend_is_in_words(watched, mini_server):
     watched.open(f"{mini_server}/viz")
     text = watched.page.locator("#pk-legend").inner_text()
-    for word in ("計画", "柱のグループ", "柱・基本戦略", "国の施策・項目", "分野", "施策の展開方針", "主な取組", "指標",
-                 "支える", "寄与する", "対応する方針", "資料に明記"):
+    for word in ("計画", "柱のグループ", "柱・基本戦略", "国の計画項目", "分野", "施策の展開方針", "主な取組", "指標",
+                 "推進する", "寄与する", "対応する方針", "原文に記載"):
         assert word in text
     assert not SHAPE_WORDS.search(text), SHAPE_WORDS.search(text)
     watched.page.click("#pk-lang")
     text = watched.page.locator("#pk-legend").inner_text()
-    for word in ("Plan", "Pillar group", "National item", "Area", "Policy direction", "Measure", "Indicator", "supports"):
+    for word in ("Plan", "Pillar group", "National item", "Policy area", "Policy direction", "Measure", "Indicator", "supports"):
         assert word in text
     assert not SHAPE_WORDS.search(text), SHAPE_WORDS.search(text)
     watched.check()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from policykg.errors import AmbiguousLabel, LabelNotFound, SourceError
+from policykg.errors import AmbiguousLabel, LabelNotFound, ParameterError
 from policykg.viz.filters import VizFilter, apply_filters, make_filter, resolve_node, split_values
 
 
@@ -77,7 +77,7 @@ def test_focus_is_reported_and_input_untouched(mini_model):
     ({"min_score": 1.5}, "min_score"),
 ])
 def test_invalid_values_name_the_field_and_allowed_values(kwargs, field):
-    with pytest.raises(SourceError) as err:
+    with pytest.raises(ParameterError) as err:
         make_filter(**kwargs)
     assert err.value.field == field
     if field == "kind":

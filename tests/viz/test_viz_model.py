@@ -61,20 +61,21 @@ def test_node_size_by_role_is_bounded():
 def test_legend_names_kinds_in_words():
     kinds = legend()["kinds"]
     ja = {k["ja"] for k in kinds}
-    for word in ("計画", "柱のグループ", "柱・基本戦略", "国の施策・項目", "分野", "施策の展開方針", "主な取組", "指標",
+    for word in ("計画", "柱のグループ", "柱・基本戦略", "国の計画項目", "分野", "施策の展開方針", "主な取組", "指標",
                  "ロードマップの区分"):
         assert word in ja
     shapes = {"box", "database", "dot", "diamond", "hexagon", "square", "triangle", "triangledown", "star", "ellipse"}
     assert not any(k["ja"].lower() in shapes or k["en"].lower() in shapes for k in kinds)
-    assert {k["en"] for k in kinds} >= {"Plan", "Measure", "Indicator", "Area", "Policy direction", "Roadmap row"}
+    assert {k["en"] for k in kinds} >= {"Plan", "Measure", "Indicator", "Policy area", "Policy direction", "Roadmap row"}
 
 
 def test_relation_words_match_the_pages():
-    """The viz and the pages name the alignment relations alike (支える / 寄与する)."""
-    from policykg.api.i18n import t
+    """The viz and the pages name the alignment relations alike: the ontology's labels (推進する / 寄与する)."""
+    from policykg.words import t
 
     assert RELATIONS["Supports"][:2] == (t("rel_supports", "ja"), t("rel_supports", "en"))
     assert RELATIONS["ContributesTo"][:2] == (t("rel_contributes_to", "ja"), t("rel_contributes_to", "en"))
+    assert RELATIONS["Supports"][:2] == ("推進する", "supports")
 
 
 def test_specific_class_wins_over_national_item():

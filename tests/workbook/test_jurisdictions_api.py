@@ -269,3 +269,25 @@ def test_fuzzed_routes_answer_in_the_one_error_shape(city_store, path):
             check(case)
 
         run()
+
+
+def test_the_network_view_takes_a_jurisdiction(client, city_store, tmp_path):
+    """/viz.json?jurisdiction= draws one government's plan with the national side; `policykg viz` too."""
+    def measures(**params) -> set[str]:
+        reply = client.get("/viz.json", params=params)
+        assert reply.status_code == 200, reply.text
+        return {n["label"]["ja"] for n in reply.json()["nodes"] if n["kind"] == "measure"}
+
+    everything, city, hokkaido = measures(), measures(jurisdiction="テスト市"), measures(jurisdiction="hokkaido")
+    assert city == {"電子申請の全手続対応", "職業訓練によるデジタル人材育成"}
+    assert len(hokkaido) == 39 and city | hokkaido == everything
+    nationals = client.get("/viz.json", params={"jurisdiction": CITY, "kind": "national_item"}).json()["nodes"]
+    assert NATIONAL in {n["label"]["ja"] for n in nationals}
+    assert client.get("/viz.json", params={"jurisdiction": "sapporo"}).status_code == 404
+    assert client.get("/viz", params={"jurisdiction": CITY}).status_code == 200
+
+    from policykg.viz.export import export_html
+    from policykg.viz.filters import make_filter
+
+    summary = export_html(city_store, tmp_path / "city.html", viz_filter=make_filter(jurisdiction=CITY, kinds=["measure"]))
+    assert summary.nodes == 2

@@ -211,6 +211,27 @@ def test_cli_trace_and_gaps_take_a_jurisdiction():
     assert json.loads(done.stdout)["measures"]
     done = runner.invoke(app, ["gaps", "--jurisdiction", "札幌市"])
     assert done.exit_code == 2 and "札幌市" in done.output
+    done = runner.invoke(app, ["report", "--out", "unused", "--jurisdiction", "札幌市"])
+    assert done.exit_code == 2 and "札幌市" in done.output and "北海道" in done.output  # names those loaded
+
+
+def test_the_report_of_one_jurisdiction_holds_its_plan_only(city_store, tmp_path):
+    from policykg.cli.gaps_commands import run_report
+    from policykg.graph.jurisdictions import jurisdiction_view
+
+    as_of = dt.date(2026, 12, 3)
+    html, _xlsx = run_report(jurisdiction_view(city_store, "テスト市"), out=tmp_path / "city", as_of=as_of)
+    text = html.read_text(encoding="utf-8")
+    assert "電子申請の全手続対応" in text and "デジタル基盤整備" in text
+    whole, _ = run_report(city_store, out=tmp_path / "all", as_of=as_of)
+    whole_text = whole.read_text(encoding="utf-8")
+    # Hokkaido's measures and indicators that the whole report shows: none in the city's
+    union = union_after(city_store, {})
+    hokkaido = {str(union.value(s, SKOS.prefLabel)) for kind in (PK.Measure, PK.Indicator)
+                for s in union.subjects(RDF.type, kind) if str(s).startswith(str(ID["hokkaido/"]))}
+    shown = {label for label in hokkaido if label in whole_text}
+    assert len(shown) >= 5
+    assert not {label for label in shown if label in text}
 
 
 def test_adding_the_workbook_again_replaces_its_graph(city_workbook):

@@ -1,14 +1,47 @@
-"""UI strings in Japanese (default) and English, and names for the reused vocabulary terms.
+"""Words users see, in Japanese (default) and English: the one owner of the page languages, the UI
+words and their :func:`t`, and the names of statuses, alignment relations, evidence kinds and entity
+kinds (with the status colours).
 
-Labels of our own ontology terms come from the ontology itself; this table only covers the page
-furniture and the few external terms (SKOS, PROV, …) the ontology does not label.
+Pages (``api``), the network view (``viz``) and the planner report (``report``) all take their words
+from here, so a word is said the same way everywhere. Words that name an ontology term (a progress
+status, an alignment relation, an evidence kind, an entity kind) are the ontology's own labels
+(``rdfs:label`` / ``skos:prefLabel`` ``@ja`` / ``@en`` in ``ontology/policykg.ttl``), read once and
+cached; :data:`UI` holds the page furniture only.
+
+A core module: it imports the standard library, rdflib, :mod:`policykg.ontology` and
+:mod:`policykg.namespaces` only.
 """
 
 from __future__ import annotations
 
-from policykg.namespaces import DCTERMS, PROV, QUDT, RDF, RDFS, SKOS, SOSA, TIME
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from enum import Enum
+from functools import cache, cached_property
+from typing import TypeVar
 
-STRINGS: dict[str, dict[str, str]] = {
+from rdflib import Literal, URIRef
+
+from policykg.namespaces import DCTERMS, PK, PROV, QUDT, RDF, RDFS, SKOS, SOSA, TIME
+from policykg.ontology import ontology_graph
+
+LANGS = ("ja", "en")
+"""The page languages, Japanese first."""
+DEFAULT_LANG = "ja"
+"""The built-in default language (a server may configure another, see :mod:`policykg.urls`);
+also the language a word falls back to when it has none in the language asked for."""
+
+
+class Lang(str, Enum):
+    """The page languages as a closed choice (routes and the CLI)."""
+
+    ja = "ja"
+    en = "en"
+
+
+assert tuple(Lang) == LANGS, "Lang and LANGS list the same languages"
+
+UI: dict[str, dict[str, str]] = {
+    # pages
     "site_title": {"ja": "政策整合ナレッジグラフ", "en": "Policy alignment knowledge graph"},
     "home": {"ja": "ホーム", "en": "Home"},
     "areas": {"ja": "分野", "en": "Areas"},
@@ -27,10 +60,7 @@ STRINGS: dict[str, dict[str, str]] = {
     "search_placeholder": {"ja": "名称で検索（例: MaaS）", "en": "Search labels (e.g. MaaS)"},
     "json": {"ja": "JSON 版", "en": "JSON version"},
     "lang_switch": {"ja": "English", "en": "日本語"},
-    "intro": {
-        "ja": "国のデジタル政策と地方の計画の対応関係を RDF グラフとして収録しています。",
-        "en": "National digital-policy plans and a local plan, linked as an RDF graph.",
-    },
+    "intro": {"ja": "国のデジタル政策と地方の計画の対応関係を RDF グラフとして収録しています。", "en": "National digital-policy plans and a local plan, linked as an RDF graph."},
     "holds": {"ja": "収録内容", "en": "What the graph holds"},
     "entry_points": {"ja": "入口", "en": "Entry points"},
     "triples": {"ja": "トリプル数", "en": "Triples"},
@@ -70,7 +100,6 @@ STRINGS: dict[str, dict[str, str]] = {
     "parameters": {"ja": "パラメータ", "en": "Parameters"},
     "matched": {"ja": "一致した名称", "en": "Matched label"},
     "openapi_json": {"ja": "OpenAPI (JSON)", "en": "OpenAPI (JSON)"},
-    # planner pages (issue 11): tasks, trace, supporters, gaps, progress
     "tasks": {"ja": "目的から探す", "en": "Start from a task"},
     "task_trace": {"ja": "国の政策への追跡", "en": "Trace to national policy"},
     "task_trace_text": {"ja": "道の取組がどの国の施策を支えるか、根拠とともに確かめます。", "en": "Which national policies a local measure supports, and on what evidence."},
@@ -96,11 +125,6 @@ STRINGS: dict[str, dict[str, str]] = {
     "date": {"ja": "日付", "en": "Date"},
     "source_slide_line": {"ja": "出典（スライド・行）", "en": "Source (slide, line)"},
     "csv_row": {"ja": "対応付けファイルの行", "en": "alignment file line"},
-    "rel_supports": {"ja": "支える", "en": "supports"},
-    "rel_contributes_to": {"ja": "寄与する", "en": "contributes to"},
-    "ev_stated": {"ja": "資料に明記", "en": "stated in the source"},
-    "ev_curated": {"ja": "人手による対応付け", "en": "curated by a person"},
-    "ev_inferred": {"ja": "推定", "en": "inferred"},
     "score": {"ja": "スコア", "en": "score"},
     "chain": {"ja": "国の計画までのつながり", "en": "Chain up to the national plan"},
     "chain_item": {"ja": "項目", "en": "Item"},
@@ -115,6 +139,19 @@ STRINGS: dict[str, dict[str, str]] = {
     "rolled_up": {"ja": "下位の項目に対応付けられた取組も含みます。", "en": "Includes measures aligned to the items below it."},
     "no_local_measure": {"ja": "この項目を支える地方の取組はありません。", "en": "No local measure supports this item."},
     "jurisdiction": {"ja": "自治体", "en": "Jurisdiction"},
+    "all_jurisdictions": {"ja": "すべての自治体", "en": "All jurisdictions"},
+    "show": {"ja": "表示", "en": "Show"},
+    "jurisdictions": {"ja": "自治体", "en": "Jurisdictions"},
+    "by_jurisdiction": {"ja": "自治体ごとの取組", "en": "What each jurisdiction does"},
+    "national_item_jurisdictions": {"ja": "国の項目を支える自治体", "en": "Jurisdictions supporting national items"},
+    "national_item_jurisdictions_text": {
+        "ja": "国の項目ごとに、その項目（または下位項目）を明示または確認済みの対応付けで支える施策を持つ自治体と施策の数。"
+              "項目名から、各自治体の取組の一覧へ進めます。",
+        "en": "Per national item, the jurisdictions with measures supporting it (or a sub-item) through a stated or "
+              "curated alignment, and how many. Follow an item to see what each jurisdiction does for it."},
+    "jurisdiction_count": {"ja": "自治体数", "en": "Jurisdictions"},
+    "measure_count": {"ja": "施策数", "en": "Measures"},
+    "areas_of": {"ja": "分野", "en": "Areas"},
     "jurisdiction_unknown": {"ja": "自治体の記載なし", "en": "Jurisdiction not stated"},
     "via": {"ja": "対応付け先", "en": "Aligned to"},
     "supporting_directions": {"ja": "この項目に対応する施策の展開方針・ロードマップ", "en": "Directions and roadmap rows aligned to this item"},
@@ -174,8 +211,65 @@ STRINGS: dict[str, dict[str, str]] = {
     "obs_column": {"ja": "列", "en": "Column"},
     "obs_loaded": {"ja": "登録しました", "en": "Uploaded"},
     "obs_read_only": {"ja": "このサーバーは読み取り専用です（API トークンが設定されていません）。", "en": "This server is read-only (no API token is configured)."},
+    # the planner report (HTML page and workbook)
+    "report_title": {"ja": "政策整合ギャップ報告書", "en": "Policy alignment gap report"},
+    "summary": {"ja": "概要", "en": "Summary"},
+    "coverage_sheet": {"ja": "対応状況", "en": "Coverage"},
+    "charts": {"ja": "指標のグラフ（基準値・目標・道筋・最新の実績）", "en": "Indicator charts (baseline, target, path, latest value)"},
+    "indicator": {"ja": "指標", "en": "Indicator"},
+    "progress": {"ja": "進み具合", "en": "Progress"},
+    "iri": {"ja": "IRI", "en": "IRI"},
+    "no_pillar": {"ja": "（柱なし）", "en": "(no pillar)"},
+    "footer": {"ja": "policykg が生成。状況の規則は docs/progress.md、各一覧の定義は docs/gaps.md を参照。", "en": "Generated by policykg. Status rules: docs/progress.md; list definitions: docs/gaps.md."},
+    # gap lists: section titles, and their Excel sheet names (at most 31 characters, none of []:*?/\\)
+    "national_items_without_measures": {"ja": "地方の施策に支えられていない国の項目", "en": "National items without supporting measures"},
+    "measures_without_alignment": {"ja": "国の項目と対応付けられていない施策", "en": "Measures without alignment"},
+    "directions_without_numeric_indicator": {"ja": "数値目標のない施策の展開方針", "en": "Directions without a numeric indicator"},
+    "indicators_without_baseline": {"ja": "基準値のない数値指標", "en": "Indicators without a baseline"},
+    "indicators_without_target": {"ja": "目標値のない数値指標", "en": "Indicators without a target"},
+    "indicators_past_target_without_observation": {"ja": "目標年度を過ぎても実績値のない指標", "en": "Past target date without observation"},
+    "roadmap_rows_without_measure_or_indicator": {"ja": "施策・指標のないロードマップ区分", "en": "Roadmap rows without measure or indicator"},
+    "roadmap_phases_without_measure_or_indicator": {"ja": "施策・指標のないロードマップ段階", "en": "Roadmap phases without measure or indicator"},
+    "sheet_national_items_without_measures": {"ja": "未対応の国の項目", "en": "National items unsupported"},
+    "sheet_measures_without_alignment": {"ja": "未対応の施策", "en": "Measures unaligned"},
+    "sheet_directions_without_numeric_indicator": {"ja": "数値目標なしの方針", "en": "Directions no numeric"},
+    "sheet_indicators_without_baseline": {"ja": "基準値なし", "en": "No baseline"},
+    "sheet_indicators_without_target": {"ja": "目標値なし", "en": "No target"},
+    "sheet_indicators_past_target_without_observation": {"ja": "期限経過・実績なし", "en": "Past target no data"},
+    "sheet_roadmap_rows_without_measure_or_indicator": {"ja": "ロードマップ区分", "en": "Roadmap rows"},
+    "sheet_roadmap_phases_without_measure_or_indicator": {"ja": "ロードマップ段階", "en": "Roadmap phases"},
+    # the network view
+    "kind_plan": {"ja": "計画", "en": "Plan"},
+    "kind_pillar_group": {"ja": "柱のグループ", "en": "Pillar group"},
+    "kind_pillar": {"ja": "柱・基本戦略", "en": "Pillar / strategy"},
+    "ev_structure": {"ja": "計画の構造", "en": "plan structure"},
+    "dashed_with_score": {"ja": "（破線・スコア付き）", "en": " (dashed, with score)"},
+    "network_title": {"ja": "政策整合ネットワーク", "en": "Policy alignment network"},
+    "node_search_placeholder": {"ja": "ラベルで検索（日本語・英語）", "en": "Search labels (Japanese or English)"},
+    "no_match": {"ja": "一致するノードはありません", "en": "No matching node"},
+    "candidates": {"ja": "候補", "en": "Candidates"},
+    "filters": {"ja": "絞り込み", "en": "Filters"},
+    "all": {"ja": "すべて", "en": "All"},
+    "kinds": {"ja": "種別", "en": "Kinds"},
+    "min_score": {"ja": "推定の最小スコア", "en": "Minimum inferred score"},
+    "reset_filters": {"ja": "絞り込みを解除", "en": "Clear filters"},
+    "legend": {"ja": "凡例", "en": "Legend"},
+    "relations": {"ja": "関係", "en": "Relations"},
+    "no_status": {"ja": "評価なし", "en": "not assessed"},
+    "other_label": {"ja": "英語表記", "en": "Japanese label"},
+    "alt_labels": {"ja": "別表記", "en": "Other wordings"},
+    "connections": {"ja": "つながり", "en": "Connections"},
+    "links": {"ja": "リンク", "en": "Links"},
+    "entity_page": {"ja": "詳細ページ", "en": "Entity page"},
+    "focus": {"ja": "周辺を表示", "en": "Show neighbourhood"},
+    "hops": {"ja": "ホップ数", "en": "Hops"},
+    "show_all": {"ja": "すべて表示", "en": "Show all"},
+    "close": {"ja": "閉じる", "en": "Close"},
+    "shown": {"ja": "表示中", "en": "Shown"},
+    "nodes": {"ja": "ノード", "en": "nodes"},
+    "edges": {"ja": "エッジ", "en": "edges"},
 }
-"""UI string key → {lang: text}."""
+"""UI word key → {lang: text}: page furniture, report headings, gap-list titles, network-view controls."""
 
 TERM_LABELS: dict[str, dict[str, str]] = {
     str(RDF.type): {"ja": "種別", "en": "type"},
@@ -216,23 +310,188 @@ TERM_LABELS: dict[str, dict[str, str]] = {
     str(QUDT.unit): {"ja": "単位", "en": "unit"},
     str(TIME.ProperInterval): {"ja": "期間", "en": "interval"},
 }
-"""Names for reused vocabulary terms the ontology does not label itself."""
+"""Names for reused vocabulary terms (SKOS, PROV, …) that the ontology does not label itself."""
+
+STATUS_COLOUR: dict[str, str] = {
+    "achieved": "#1a7f37", "on_track": "#2da44e", "acceleration_needed": "#bf8700", "limited_progress": "#d1242f",
+    "deterioration": "#82071e", "target_passed_no_data": "#57606a", "no_data": "#8c959f",
+    "insufficient_data": "#8c959f", "no_target": "#afb8c1",
+}
+"""Progress status key → colour (white text reads on each), in the ontology's order of ``pk:ProgressStatus``.
+
+A status key is the local name of its ``pk:Status…`` individual in snake case (``on_track`` ↔
+``pk:StatusOnTrack``): see :func:`status_key` and :func:`status_term`.
+"""
+
+KIND_TERMS: dict[str, URIRef] = {
+    "area": PK.PolicyArea,
+    "direction": PK.PolicyDirection,
+    "measure": PK.Measure,
+    "indicator": PK.Indicator,
+    "phase": PK.RoadmapPhase,
+    "roadmap_row": PK.RoadmapRow,
+    "national_item": PK.NationalItem,
+}
+"""Entity kind key → the ontology class whose label names it. The kinds that gather several classes
+with no common label (``plan``, ``pillar_group``, ``pillar``) are named by :data:`UI` (``kind_<key>``)."""
+
+ONTOLOGY_WORDS: dict[str, URIRef] = {
+    "rel_supports": PK.Supports,
+    "rel_contributes_to": PK.ContributesTo,
+    "ev_stated": PK.Stated,
+    "ev_curated": PK.Curated,
+    "ev_inferred": PK.Inferred,
+    **{f"kind_{key}": term for key, term in KIND_TERMS.items()},
+}
+"""UI word keys whose word is an ontology label (``status_<key>`` keys are too, see :func:`status_term`)."""
 
 
-def t(key: str, lang: str) -> str:
-    """The UI string ``key`` in ``lang`` (Japanese when English is missing).
+def status_key(name: str) -> str:
+    """The status key of a ``pk:Status…`` individual (its IRI or local name).
 
-    >>> t("measures", "en"), t("measures", "ja")
-    ('Measures', '主な取組')
+    >>> status_key("StatusTargetPassedNoData"), status_key(str(PK.StatusOnTrack))
+    ('target_passed_no_data', 'on_track')
     """
-    entry = STRINGS[key]
-    return entry.get(lang) or entry["ja"]
+    local = str(name).replace("#", "/").rpartition("/")[2].removeprefix("Status")
+    return "".join("_" + c.lower() if c.isupper() else c for c in local).lstrip("_")
+
+
+def status_term(key: str) -> URIRef:
+    """The ``pk:Status…`` individual of a status key.
+
+    >>> status_term("no_target") == PK.StatusNoTarget
+    True
+
+    :data:`STATUS_COLOUR` lists the ontology's statuses, in its order:
+
+    >>> from rdflib.collection import Collection
+    >>> from policykg.namespaces import OWL
+    >>> graph = ontology_graph()
+    >>> [status_key(s) for s in Collection(graph, graph.value(PK.ProgressStatus, OWL.oneOf))] == list(STATUS_COLOUR)
+    True
+    """
+    return PK["Status" + "".join(part.title() for part in key.split("_"))]
+
+
+@cache
+def _ontology_labels() -> dict[str, dict[str, str]]:
+    """Term IRI → {lang: label} from the ontology (skos:prefLabel over rdfs:label), read once."""
+    graph = ontology_graph()
+    labels: dict[str, dict[str, str]] = {}
+    for predicate in (RDFS.label, SKOS.prefLabel):  # prefLabel last: it wins
+        for term, _, label in graph.triples((None, predicate, None)):
+            if isinstance(label, Literal) and label.language:
+                labels.setdefault(str(term), {})[label.language] = str(label)
+    return labels
+
+
+def _pick(entry: Mapping[str, str], lang: str) -> str:
+    return entry.get(lang) or entry[DEFAULT_LANG]
 
 
 def term_label(iri: str, lang: str) -> str | None:
-    """The table's name for a reused vocabulary term, or ``None``."""
+    """The name of a reused vocabulary term (:data:`TERM_LABELS`), or ``None``.
+
+    >>> term_label(str(SKOS.broader), "en"), term_label(str(PK.Measure), "en")
+    ('broader', None)
+    """
     entry = TERM_LABELS.get(str(iri))
-    return (entry.get(lang) or entry["ja"]) if entry else None
+    return _pick(entry, lang) if entry else None
 
 
-__all__ = ["STRINGS", "TERM_LABELS", "t", "term_label"]
+def term_word(iri: str, lang: str) -> str | None:
+    """The name of a term: the ontology's label, else the name of a reused vocabulary term, else ``None``.
+
+    >>> term_word(PK.Supports, "ja"), term_word(PK.Supports, "en"), term_word(SKOS.broader, "ja")
+    ('推進する', 'supports', '上位')
+    """
+    entry = _ontology_labels().get(str(iri))
+    return _pick(entry, lang) if entry else term_label(iri, lang)
+
+
+def t(key: str, lang: str) -> str:
+    """The word ``key`` in ``lang`` (Japanese when there is none in ``lang``): a UI word of :data:`UI`,
+    or the ontology's label for a status (``status_<key>``), relation, evidence or kind key.
+
+    >>> t("measures", "en"), t("measures", "ja"), t("status", "fr")
+    ('Measures', '主な取組', '状況')
+    >>> t("status_no_target", "ja"), t("rel_supports", "ja"), t("ev_curated", "en")
+    ('数値目標なし', '推進する', 'curated')
+    """
+    entry = UI.get(key)
+    if entry is not None:
+        return _pick(entry, lang)
+    if key.startswith("status_") and key[len("status_"):] in STATUS_COLOUR:
+        term = status_term(key[len("status_"):])
+    else:
+        term = ONTOLOGY_WORDS[key]
+    word = term_word(term, lang)
+    if word is None:
+        raise KeyError(f"the ontology has no label for {term}")
+    return word
+
+
+def status_word(key: str, lang: str) -> str:
+    """The name of a progress status (the ontology's label of ``pk:Status…``).
+
+    >>> status_word("target_passed_no_data", "en"), status_word("on_track", "ja")
+    ('target date passed, no data', '順調')
+    """
+    return t(f"status_{key}", lang)
+
+
+def kind_word(key: str, lang: str) -> str:
+    """The name of an entity kind of the network view: the ontology label of its class (English
+    capitalised, as a heading), or the UI word of a kind that gathers several classes.
+
+    >>> kind_word("area", "en"), kind_word("national_item", "ja"), kind_word("pillar_group", "en")
+    ('Policy area', '国の計画項目', 'Pillar group')
+    """
+    word = t(f"kind_{key}", lang)
+    return word[:1].upper() + word[1:]
+
+
+V = TypeVar("V")
+
+
+class WordTable(Mapping[str, V]):
+    """A read-only table whose rows hold words from the ontology: built on first use (so importing a
+    module that keeps one never reads the ontology), then kept."""
+
+    def __init__(self, keys: Callable[[], Iterable[str]], row: Callable[[str], V]) -> None:
+        self._keys, self._row = keys, row
+
+    @cached_property
+    def _rows(self) -> dict[str, V]:
+        return {key: self._row(key) for key in self._keys()}
+
+    def __getitem__(self, key: str) -> V:
+        return self._rows[key]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._rows)
+
+    def __len__(self) -> int:
+        return len(self._rows)
+
+    def __repr__(self) -> str:
+        return repr(self._rows)
+
+
+STATUS: Mapping[str, dict[str, str]] = WordTable(lambda: STATUS_COLOUR, lambda key: {lang: status_word(key, lang) for lang in LANGS})
+"""Progress status key → {lang: word}, in the ontology's order (the words are the ontology's labels).
+
+>>> STATUS["no_target"], list(STATUS)[:2]
+({'ja': '数値目標なし', 'en': 'no target'}, ['achieved', 'on_track'])
+"""
+
+SECTIONS: Mapping[str, dict[str, str]] = {key: entry for key, entry in UI.items() if f"sheet_{key}" in UI}
+"""Gap list key → {lang: section title} (a view of :data:`UI`: the keys that have an Excel sheet name,
+``sheet_<key>``); the lists themselves are :data:`policykg.graph.analysis.gaps.GAP_LISTS`."""
+
+
+__all__ = [
+    "LANGS", "DEFAULT_LANG", "Lang", "UI", "TERM_LABELS", "t", "term_label", "term_word",
+    "STATUS", "STATUS_COLOUR", "WordTable", "status_key", "status_term", "status_word",
+    "KIND_TERMS", "ONTOLOGY_WORDS", "kind_word", "SECTIONS",
+]

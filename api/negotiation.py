@@ -1,7 +1,16 @@
-"""HTTP content negotiation as a table (as rdflib-endpoint does): Accept header → one offered media type.
+"""HTTP content negotiation for every route, as one table (as rdflib-endpoint does): Accept header →
+one offered media type.
 
-The offered types come from :mod:`policykg.graph.results`, so the endpoint and the CLI write the same
-formats. Common synonyms (``application/json``, ``text/xml``…) map onto the canonical SPARQL types.
+One Accept parser (:func:`parse_accept`) and one chooser (:func:`choose`) serve ``/sparql``, entity
+pages (``/id/…``) and the JSON API. What each kind of answer can be written as is one table,
+:data:`OFFERS`: ``select`` (SELECT/ASK results), ``graph`` (CONSTRUCT/DESCRIBE and the service
+description) and ``page`` (an entity: its HTML page or its description in an RDF format). The media
+types themselves come from :mod:`policykg.graph.results`, so the endpoint and the CLI write the same
+formats. Common synonyms (``application/json``, ``text/xml``…) rank like the type they stand for.
+
+Rules (RFC 9110 §12.5.1): an offer gets the q of the most specific range that matches it; the highest
+q wins; ties go to the server's order (the first offer of the kind: JSON, Turtle, the HTML page); q=0
+or nothing matching means 406. A missing or empty Accept is ``*/*``.
 
 The ``format=`` request parameter (Virtuoso's convention, sent by SPARQLWrapper on every query) is read
 through one kind-aware table, :data:`FORMAT_PARAMETER`: ``format=xml`` is SPARQL-results XML for
@@ -14,11 +23,37 @@ from dataclasses import dataclass
 
 from policykg.graph import results
 
-SELECT_TYPES: list[str] = list(results.SELECT_SERIALIZERS)
-"""Media types for SELECT/ASK, default (W3C JSON) first."""
+HTML = "text/html"
+JSON = "application/json"
+"""The JSON API's media type."""
 
-GRAPH_TYPES: list[str] = list(results.GRAPH_SERIALIZERS)
-"""Media types for CONSTRUCT/DESCRIBE and the service description, default (Turtle) first."""
+_GRAPH_SYNONYMS = {
+    "application/x-turtle": results.TURTLE,
+    "text/plain": results.NTRIPLES,
+    "application/json": results.JSONLD,
+    "application/xml": results.RDFXML,
+    "text/xml": results.RDFXML,
+    # Turtle is a subset of N3: an N3 client (SPARQLWrapper's N3, rdflib) reads the Turtle we write.
+    "text/n3": results.TURTLE,
+    "text/rdf+n3": results.TURTLE,
+    "application/n3": results.TURTLE,
+    "application/turtle": results.TURTLE,
+}
+
+OFFERS: dict[str, list[str]] = {
+    "select": list(results.SELECT_SERIALIZERS),
+    "graph": list(results.GRAPH_SERIALIZERS),
+    "page": [HTML, results.TURTLE, results.JSONLD, results.NTRIPLES, results.RDFXML],
+    "form": [HTML, JSON],
+}
+"""Kind of answer → the media types it can be written as, in the server's order (default first).
+``*/*`` (and a missing Accept) gives the first: W3C JSON results, Turtle, and for an entity its HTML
+page (people follow IRIs in browsers; machines ask for an RDF type or use a suffix; ``application/*``
+gets JSON-LD); ``form`` is a page that answers a form post (the observation upload) as HTML, or as
+the JSON API's error shape for a client that asks for JSON only."""
+
+SELECT_TYPES: list[str] = OFFERS["select"]
+GRAPH_TYPES: list[str] = OFFERS["graph"]
 
 SYNONYMS: dict[str, dict[str, str]] = {
     "select": {
@@ -26,19 +61,10 @@ SYNONYMS: dict[str, dict[str, str]] = {
         "application/xml": results.SPARQL_XML,
         "text/xml": results.SPARQL_XML,
     },
-    "graph": {
-        "application/x-turtle": results.TURTLE,
-        "text/plain": results.NTRIPLES,
-        "application/json": results.JSONLD,
-        "application/xml": results.RDFXML,
-        "text/xml": results.RDFXML,
-        # Turtle is a subset of N3: an N3 client (SPARQLWrapper's N3, rdflib) reads the Turtle we write.
-        "text/n3": results.TURTLE,
-        "text/rdf+n3": results.TURTLE,
-        "application/n3": results.TURTLE,
-        "application/turtle": results.TURTLE,
-    },
+    "graph": _GRAPH_SYNONYMS,
+    "page": {**_GRAPH_SYNONYMS, "application/xhtml+xml": HTML},
 }
+"""Per kind, a media type a client may send → the offered type it stands for (exact matches only)."""
 
 FORMAT_PARAMETER: dict[str, dict[str, str]] = {
     "select": {
@@ -120,25 +146,31 @@ def _quality(offer: str, ranges: list[MediaRange]) -> float:
     return best.q if best is not None else 0.0
 
 
-def choose(accept: str | None, kind: str) -> str | None:
-    """The offered media type the client prefers most, or ``None`` (→ 406).
+def _exact_quality(media: str, ranges: list[MediaRange]) -> float:
+    mtype, _, subtype = media.partition("/")
+    return max((r.q for r in ranges if r.type == mtype and r.subtype == subtype), default=0.0)
 
-    ``kind`` is ``"select"`` (SELECT/ASK) or ``"graph"`` (CONSTRUCT/DESCRIBE/service description).
-    Ties go to the server's order (JSON, Turtle first); synonyms rank like the type they stand for.
+
+def choose(accept: str | None, kind: str) -> str | None:
+    """The offered media type of ``kind`` (a key of :data:`OFFERS`) the client prefers most, or
+    ``None`` (→ 406).
 
     >>> choose("text/csv;q=0.9, application/sparql-results+xml", "select")
     'application/sparql-results+xml'
-    >>> choose("*/*", "graph")
-    'text/turtle'
+    >>> choose("*/*", "graph"), choose("*/*", "page"), choose("application/*", "page")
+    ('text/turtle', 'text/html', 'application/ld+json')
+    >>> choose("text/html,application/xhtml+xml,*/*;q=0.8", "page"), choose("text/plain", "page")
+    ('text/html', 'application/n-triples')
     >>> choose("image/png", "select") is None
     True
+    >>> choose("application/json", "form"), choose("text/html, application/json", "form"), choose(None, "form")
+    ('application/json', 'text/html', 'text/html')
     """
-    offers = SELECT_TYPES if kind == "select" else GRAPH_TYPES
     ranges = parse_accept(accept)
     scored: list[tuple[float, int, str]] = []
-    for rank, offer in enumerate(offers):
+    for rank, offer in enumerate(OFFERS[kind]):
         q = _quality(offer, ranges)
-        for synonym, target in SYNONYMS[kind].items():
+        for synonym, target in SYNONYMS.get(kind, {}).items():
             if target == offer:
                 q = max(q, _exact_quality(synonym, ranges))
         if q > 0:
@@ -171,6 +203,7 @@ def accept_for(format_values: list[str], accept: str | None, kind: str) -> str |
     return ", ".join(table.get(value.lower(), value) for value in wanted)
 
 
-def _exact_quality(media: str, ranges: list[MediaRange]) -> float:
-    mtype, _, subtype = media.partition("/")
-    return max((r.q for r in ranges if r.type == mtype and r.subtype == subtype), default=0.0)
+__all__ = [
+    "HTML", "JSON", "OFFERS", "SELECT_TYPES", "GRAPH_TYPES", "SYNONYMS", "FORMAT_PARAMETER", "MediaRange",
+    "parse_accept", "choose", "accept_for",
+]

@@ -1,0 +1,1 @@
+"""Tests of the benchmark generators in benchmarks/ (imported from the project root)."""
