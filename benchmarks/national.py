@@ -552,39 +552,15 @@ _INDEX: dict[int, object] = {}
 
 
 def _parse(data, context: Graph) -> Graph:
-    """:func:`policykg.loaders.workbook.parse_workbook`, step by step, with the national label index built
-    once per context instead of once per workbook (a tenth of a second each: three minutes over 1,788
-    plans). The steps are parse_workbook's; ``check=True`` and the tests compare the two."""
-    try:
-        from policykg.labels import LabelIndex
-        from policykg.loaders.workbook.indicators import parse_indicators
-        from policykg.loaders.workbook.links import parse_alignments, parse_observations, parse_roadmap
-        from policykg.loaders.workbook.parse import WorkbookParser
-    except ImportError:  # the loader was reorganised: fall back to the public function
-        from policykg.loaders.workbook import parse_workbook
+    """:func:`policykg.loaders.workbook.parse_workbook` with the national label index built once per
+    context instead of once per workbook (a tenth of a second each: three minutes over 1,788 plans)."""
+    from policykg.labels import LabelIndex
+    from policykg.loaders.workbook import parse_workbook
 
-        return parse_workbook(data, context=context)
     index = _INDEX.get(id(context))
     if index is None:
         index = _INDEX[id(context)] = LabelIndex.from_graph(context)
-    parser = WorkbookParser(data, context, _known_jurisdictions())
-    plan = parser.plan()
-    parser.areas(plan)
-    parser.directions(plan)
-    parser.measures(plan)
-    parse_indicators(parser, plan)
-    parse_roadmap(parser, plan)
-    if parser.data.sheets["alignments"].rows:
-        parse_alignments(parser, plan, index)
-    parse_observations(parser, plan)
-    return parser.em.graph
-
-
-@lru_cache(maxsize=1)
-def _known_jurisdictions() -> list[dict]:
-    from policykg.loaders.deck import jurisdictions
-
-    return jurisdictions()
+    return parse_workbook(data, context=context, index=index)
 
 
 def _finish(parsed: Graph, prefix: str) -> list[tuple]:

@@ -41,6 +41,18 @@ __all__ = [
 DEFAULT_MEMORY_LIMIT_MB = 4096
 """Per worker: with the default single worker this leaves most of a 24 GiB machine to the server."""
 _POLL = 0.05
+MEMORY_HEADROOM = 0.05
+"""The watchdog stops a worker at 95% of its cap: a runaway query growing up to 1 GB/s between two
+checks (:data:`_POLL`) still never holds more than the cap."""
+
+
+def memory_watermark(limit_mb: int) -> int:
+    """Resident bytes at which a worker capped at ``limit_mb`` is stopped.
+
+    >>> memory_watermark(1000) == int(1000 * 1024 * 1024 * 0.95)
+    True
+    """
+    return int(limit_mb * 1024 * 1024 * (1 - MEMORY_HEADROOM))
 
 
 class PoolBusy(PolicyKGError):
@@ -156,6 +168,7 @@ class WorkerPool:
         self.size = max(1, size)
         self.timeout = timeout
         self.memory_limit_mb = memory_limit_mb
+        self._memory_watermark = memory_watermark(memory_limit_mb)
         self.confine = confine
         self.require_confinement = require_confinement and confine
         self._ctx = _context()
@@ -369,7 +382,7 @@ class WorkerPool:
                         f"問い合わせが制限時間 {self.timeout:g} 秒を超えたため中止しました / "
                         f"the query ran longer than {self.timeout:g} s and was stopped"
                     )
-                if _resident_bytes(worker.process.pid) > self.memory_limit_mb * 1024 * 1024:
+                if _resident_bytes(worker.process.pid) > self._memory_watermark:
                     self.memory_kills += 1
                     raise MemoryLimitExceeded(self.memory_limit_mb)
             reply = worker.conn.recv()

@@ -207,15 +207,20 @@ class _HasFormula(Exception):
 
 
 def _plain_lines(ws: Any) -> Iterator[tuple[int, list[Any]]]:
-    for number, row in enumerate(ws.iter_rows(), start=1):
-        if any(getattr(c, "data_type", None) == "f" for c in row):
-            raise _HasFormula
-        yield number, [_excel_value(c) for c in row]
+    with closing(ws.iter_rows()) as rows:  # the sheet's part of the archive is closed with it, at once
+        for number, row in enumerate(rows, start=1):
+            if any(getattr(c, "data_type", None) == "f" for c in row):
+                raise _HasFormula
+            yield number, [_excel_value(c) for c in row]
 
 
 def _xlsx_lines(file: str, sheet: Sheet, values_ws: Any, formula_ws: Any) -> Iterator[tuple[int, list[Any]]]:
-    formulas = formula_ws.iter_rows(values_only=True)
-    for number, row in enumerate(values_ws.iter_rows(), start=1):
+    with closing(formula_ws.iter_rows(values_only=True)) as formulas, closing(values_ws.iter_rows()) as rows:
+        yield from _values_with_formulas(file, sheet, rows, formulas)
+
+
+def _values_with_formulas(file: str, sheet: Sheet, rows: Iterator, formulas: Iterator) -> Iterator[tuple[int, list[Any]]]:
+    for number, row in enumerate(rows, start=1):
         raw = next(formulas, ())
         values = [_excel_value(c) for c in row]
         for i, value in enumerate(values):

@@ -7,8 +7,6 @@ Regression: on 61bd02f ``ex:a\\#`` hid the rest of a query from the hand lexer, 
 
 from __future__ import annotations
 
-import socket
-import threading
 from collections.abc import Iterator
 
 import pytest
@@ -28,42 +26,13 @@ from policykg.graph.sparql_guard import (
 )
 from policykg.graph.workers import WorkerPool, dump_store
 
+from loopback_listener import Listener
+
 TOKEN = "t0ken"
 SECRET = "policykg-secret-7f3a9"
 
 
 # --- a loopback listener that counts connections -------------------------------------------------
-
-
-class Listener:
-    def __init__(self) -> None:
-        self.sock = socket.socket()
-        self.sock.bind(("127.0.0.1", 0))
-        self.sock.listen(64)
-        self.sock.settimeout(0.2)
-        self.port = self.sock.getsockname()[1]
-        self.connections = 0
-        self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._serve, daemon=True)
-        self._thread.start()
-
-    @property
-    def url(self) -> str:
-        return f"http://127.0.0.1:{self.port}/sparql"
-
-    def _serve(self) -> None:
-        while not self._stop.is_set():
-            try:
-                conn, _ = self.sock.accept()
-            except OSError:
-                continue
-            self.connections += 1
-            conn.close()
-
-    def close(self) -> None:
-        self._stop.set()
-        self._thread.join(timeout=2)
-        self.sock.close()
 
 
 @pytest.fixture(scope="module")

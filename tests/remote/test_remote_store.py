@@ -4,7 +4,6 @@ the guard before forwarding, a shared generation, clear errors (docs/deploy.md).
 from __future__ import annotations
 
 import socket
-import threading
 import time
 
 import pytest
@@ -20,6 +19,7 @@ from policykg.graph.remote import RemoteStore
 from policykg.graph.store import AskResult, GraphResult, SelectResult
 
 from app_support import api_settings
+from loopback_listener import Listener
 from remote_support import free_port, remote
 
 TOKEN = "remote-test-token"
@@ -119,42 +119,13 @@ def test_api_pages_and_sparql_over_remote(built_server):
         assert canned.status_code == 200
 
 
-class _Listener:
-    """A loopback TCP listener that counts connections (where a SERVICE or LOAD would go)."""
-
-    def __init__(self) -> None:
-        self.sock = socket.socket()
-        self.sock.bind(("127.0.0.1", 0))
-        self.sock.listen(8)
-        self.sock.settimeout(0.2)
-        self.port = self.sock.getsockname()[1]
-        self.connections = 0
-        self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._serve, daemon=True)
-        self._thread.start()
-
-    def _serve(self) -> None:
-        while not self._stop.is_set():
-            try:
-                conn, _ = self.sock.accept()
-            except OSError:
-                continue
-            self.connections += 1
-            conn.close()
-
-    def close(self) -> None:
-        self._stop.set()
-        self._thread.join(timeout=2)
-        self.sock.close()
-
-
 def test_service_and_load_are_refused_before_forwarding(oxigraph_server):
     url = oxigraph_server()
     store = remote(url)
     store.replace_graphs({URIRef("http://x/g"): [(URIRef("http://x/a"), URIRef("http://x/p"), Literal("v"))]})
     sent: list[bytes] = []
     store._client.event_hooks["request"].append(lambda request: sent.append(request.content))
-    listener = _Listener()
+    listener = Listener()
     target = f"http://127.0.0.1:{listener.port}/sparql"
     try:
         with _client(store, api_token=TOKEN) as client:
