@@ -9,12 +9,11 @@ from __future__ import annotations
 
 import pytest
 import schemathesis
-from hypothesis import HealthCheck, given, settings
-from schemathesis import GenerationMode
 
 from policykg.api.app import create_app
 
 from app_support import api_settings, load_catalog
+from fuzz_support import MODE_IDS, MODES, fuzz_get
 
 OPERATIONS = [
     "/api/overview", "/api/areas", "/api/directions", "/api/measures", "/api/measures/{measure_id}",
@@ -29,29 +28,10 @@ def catalog_schema():
     return schemathesis.openapi.from_asgi("/openapi.json", app)
 
 
-def check(case) -> None:
-    response = case.call()
-    where = f"{case.method} {case.formatted_path} {case.query}"
-    assert response.status_code < 500, f"{where} → {response.status_code}"
-    if 400 <= response.status_code < 500:
-        body = response.json()
-        assert body["ok"] is False, where
-        assert body["status"] == response.status_code and isinstance(body["error"], str), where
-        assert isinstance(body["errors"], list), where
-
-
-@pytest.mark.parametrize("mode", [GenerationMode.POSITIVE, GenerationMode.NEGATIVE], ids=["valid", "invalid"])
+@pytest.mark.parametrize("mode", MODES, ids=MODE_IDS)
 @pytest.mark.parametrize("path", OPERATIONS)
 def test_no_server_errors_and_one_error_shape(catalog_schema, path, mode):
-    operation = catalog_schema[path]["GET"]
-
-    @given(case=operation.as_strategy(generation_mode=mode))
-    @settings(max_examples=10, derandomize=True, deadline=None, database=None,
-              suppress_health_check=list(HealthCheck))
-    def run(case):
-        check(case)
-
-    run()
+    fuzz_get(catalog_schema, path, mode)
 
 
 def test_every_operation_is_fuzzed(catalog_schema):

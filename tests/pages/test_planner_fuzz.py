@@ -5,10 +5,9 @@ from __future__ import annotations
 
 import pytest
 import schemathesis
-from hypothesis import HealthCheck, given, settings
-from schemathesis import GenerationMode
 
 from app_support import api_settings, load_catalog
+from fuzz_support import MODE_IDS, MODES, fuzz_get
 from policykg.api.app import create_app
 
 OPERATIONS = [
@@ -27,23 +26,10 @@ def test_the_routes_are_documented(schema):
     assert set(OPERATIONS) <= set(schema.raw_schema["paths"])
 
 
-@pytest.mark.parametrize("mode", [GenerationMode.POSITIVE, GenerationMode.NEGATIVE], ids=["valid", "invalid"])
+@pytest.mark.parametrize("mode", MODES, ids=MODE_IDS)
 @pytest.mark.parametrize("path", OPERATIONS)
 def test_no_server_errors_and_one_error_shape(schema, path, mode):
-    operation = schema[path]["GET"]
-
-    @given(case=operation.as_strategy(generation_mode=mode))
-    @settings(max_examples=10, derandomize=True, deadline=None, database=None, suppress_health_check=list(HealthCheck))
-    def run(case):
-        response = case.call()
-        where = f"{case.method} {case.formatted_path} {case.query}"
-        assert response.status_code < 500, f"{where} → {response.status_code}"
-        if 400 <= response.status_code < 500:
-            body = response.json()
-            assert body["ok"] is False and body["status"] == response.status_code, where
-            assert isinstance(body["error"], str) and isinstance(body["errors"], list), where
-
-    run()
+    fuzz_get(schema, path, mode)
 
 
 @pytest.mark.parametrize("url", ["/api/measures/m-maas/alignments", "/api/progress",

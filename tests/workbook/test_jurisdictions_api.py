@@ -243,32 +243,14 @@ def test_fuzzed_routes_answer_in_the_one_error_shape(city_store, path):
     no 5xx, every 4xx in the one error shape (the check of tests/api/test_fuzz_openapi.py, here with two
     jurisdictions loaded)."""
     import schemathesis
-    from hypothesis import HealthCheck, given, settings
-    from schemathesis import GenerationMode
 
     from app_support import api_settings
+    from fuzz_support import MODES, fuzz_get
     from policykg.api.app import create_app
 
-    def check(case) -> None:
-        response = case.call()
-        where = f"{case.method} {case.formatted_path} {case.query}"
-        assert response.status_code < 500, f"{where} → {response.status_code}"
-        if 400 <= response.status_code < 500:
-            body = response.json()
-            assert body["ok"] is False and body["status"] == response.status_code, where
-            assert isinstance(body["error"], str) and isinstance(body["errors"], list), where
-
     schema = schemathesis.openapi.from_asgi("/openapi.json", create_app(api_settings(), store=city_store))
-    for mode in (GenerationMode.POSITIVE, GenerationMode.NEGATIVE):
-        operation = schema[path]["GET"]
-
-        @given(case=operation.as_strategy(generation_mode=mode))
-        @settings(max_examples=8, derandomize=True, deadline=None, database=None,
-                  suppress_health_check=list(HealthCheck))
-        def run(case):
-            check(case)
-
-        run()
+    for mode in MODES:
+        fuzz_get(schema, path, mode, examples=8)
 
 
 def test_the_network_view_takes_a_jurisdiction(client, city_store, tmp_path):
