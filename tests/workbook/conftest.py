@@ -46,3 +46,25 @@ def city_workbook(tmp_path, template_file) -> Callable[..., Path]:
     def make(name: str = "test-city.xlsx", **changes: list[dict[str, object]]) -> Path:
         return fill_template(template_file, tmp_path / name, {**CITY_ROWS, **changes})
     return make
+
+
+@pytest.fixture(scope="module")
+def city_store(tmp_path_factory, template_file):
+    """The bundled sources plus the city's workbook, SHACL-validated (``build --add``); one per test module."""
+    from workbook_support import CITY_ROWS, fill_template
+    from policykg.cli.graph_commands import run_build
+
+    workbook = fill_template(template_file, tmp_path_factory.mktemp("city") / "test-city.xlsx", CITY_ROWS)
+    return run_build(None, add=[workbook])
+
+
+@pytest.fixture(scope="module")
+def city_client(city_store):
+    """A started TestClient over :func:`city_store`."""
+    from fastapi.testclient import TestClient
+
+    from app_support import api_settings
+    from policykg.api.app import create_app
+
+    with TestClient(create_app(api_settings(), store=city_store)) as client:
+        yield client

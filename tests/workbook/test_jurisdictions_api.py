@@ -19,24 +19,8 @@ LISTS = ("areas", "directions", "measures", "indicators")
 
 
 @pytest.fixture(scope="module")
-def city_store(tmp_path_factory, template_file):
-    """The bundled sources plus the city's workbook, SHACL-validated (``build --add``)."""
-    from workbook_support import CITY_ROWS, fill_template
-    from policykg.cli.graph_commands import run_build
-
-    workbook = fill_template(template_file, tmp_path_factory.mktemp("city") / "test-city.xlsx", CITY_ROWS)
-    return run_build(None, add=[workbook])
-
-
-@pytest.fixture(scope="module")
-def client(city_store):
-    from fastapi.testclient import TestClient
-
-    from app_support import api_settings
-    from policykg.api.app import create_app
-
-    with TestClient(create_app(api_settings(), store=city_store)) as c:
-        yield c
+def client(city_client):
+    return city_client
 
 
 def _items(client, name: str, **params) -> list[dict]:

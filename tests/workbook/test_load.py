@@ -20,27 +20,6 @@ CITY = "test-city"
 NATIONAL = "職業訓練のデジタル分野の重点化"
 
 
-@pytest.fixture(scope="module")
-def city_store(tmp_path_factory, template_file):
-    """The bundled sources plus the city's workbook, SHACL-validated (``build --add``)."""
-    from workbook_support import CITY_ROWS, fill_template
-    from policykg.cli.graph_commands import run_build
-
-    workbook = fill_template(template_file, tmp_path_factory.mktemp("city") / "test-city.xlsx", CITY_ROWS)
-    return run_build(None, add=[workbook])
-
-
-@pytest.fixture(scope="module")
-def city_client(city_store):
-    from fastapi.testclient import TestClient
-
-    from app_support import api_settings
-    from policykg.api.app import create_app
-
-    with TestClient(create_app(api_settings(), store=city_store)) as client:
-        yield client
-
-
 def test_the_template_loads_as_it_is(template_file, bundled_context):
     """The example rows form a valid little plan, so a planner can try the command before typing anything."""
     from policykg.graph.pipeline import validate_union
