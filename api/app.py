@@ -61,7 +61,38 @@ def create_app(settings: Settings | None = None, *, store: Store | None = None) 
 
 @asynccontextmanager
 async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
-    """Stop the SPARQL query workers (started lazily by the first query) when the server stops."""
+    """Start the warm-up asked for before the server started, in the background, so the server
+    answers at once (:func:`policykg.api.routes.catalog.warm_up`); stop the SPARQL query workers
+    (started lazily by the first query, or by the warm-up) when the server stops."""
+    app.state.started = True
+    if getattr(app.state, "warm_up_pending", False):
+        import logging
+        import threading
+        import time
+        from types import SimpleNamespace
+
+        from policykg.api.routes.catalog import warm_lists
+        from policykg.api.routes.sparql import get_pool
+        from policykg.graph.evaluation import QueryJob
+        from policykg.graph.workers import WorkerPool
+
+        def warm() -> None:
+            # First let the server open its socket (list queries hold the GIL for up to a second at a
+            # time), then start a query worker (it opens the store; the first /sparql is then quick),
+            # then the lists. An optimisation only: on failure the first request that needs a list
+            # computes it (and reports any error in the one error shape); the server keeps serving.
+            time.sleep(1.0)
+            try:
+                pool = get_pool(SimpleNamespace(app=app))
+                if isinstance(pool, WorkerPool):
+                    pool.execute(QueryJob(text="ASK {}", media_type="text/csv", max_rows=1))
+                warm_lists(app)
+            except Exception:  # noqa: BLE001 — logged
+                logging.getLogger("policykg").warning("warm-up failed; lists are computed on first use", exc_info=True)
+
+        app.state.warm_up_pending = False
+        app.state.warm_up_thread = threading.Thread(target=warm, daemon=True, name="policykg-warm-up")
+        app.state.warm_up_thread.start()
     yield
     pool = getattr(app.state, "sparql_pool", None)
     if pool is not None:

@@ -5,16 +5,12 @@ Environment variables are ``POLICYKG_<FIELD>`` (e.g. ``POLICYKG_API_TOKEN``).
 
 from __future__ import annotations
 
-from enum import Enum
 from pathlib import Path
 
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-
-class Backend(str, Enum):
-    oxigraph = "oxigraph"
-    rdflib = "rdflib"
+from policykg.graph.store import Backend
 
 
 class Settings(BaseSettings):

@@ -6,13 +6,21 @@ Synthetic graphs in the shape of the bundled one (docs/model.md): per "unit" a n
 10 roadmap phases with transitions, and per measure one curated and two inferred alignments.
 Units are repeated until the target node count is reached.
 
-Run: ``.venv/bin/python benchmarks/viz_bench.py [--sizes 500 5000 20000] [--out benchmarks/results/viz.md]``
+Two views per size: **every node** (the page before issue 13, still served with ``grouped=false`` and by
+``policykg viz``) and **grouped** (what /viz serves above ``CLUSTER_THRESHOLD`` nodes: one node per
+jurisdiction or national plan, links counted; ``viz/cluster.py``), plus the JSON a planner fetches when
+expanding the largest group (``/viz/cluster``). ``--national FILE`` adds the national synthetic dataset
+(``benchmarks/national.py`` N-Quads, with ``data/national`` as the national side), grouped only.
+
+Run: ``nice .venv/bin/python benchmarks/viz_bench.py [--sizes 500 5000 20000] [--national /tmp/national/national-1m.nq]``
 Needs /usr/bin/chromium (Debian package). Bounded: every page load times out after 180 s.
 """
 
 from __future__ import annotations
 
 import argparse
+import json
+import os
 import platform
 import random
 import sys
@@ -26,6 +34,9 @@ from rdflib.namespace import RDF, SKOS, XSD
 from policykg.graph.store import OxigraphStore
 from policykg.namespaces import GRAPH, ID, PK
 from policykg.viz.layout import LARGE_GRAPH_NODES, Layout
+from policykg.graph.jurisdictions import jurisdictions
+from policykg.viz.cluster import CLUSTER_THRESHOLD, choose_mode, cluster_model, group_members, grouping
+from policykg.viz.filters import VizFilter
 from policykg.viz.model import build_network
 from policykg.viz.render import render_page
 
@@ -128,45 +139,109 @@ def browser_render_seconds(browser, path: Path) -> float:
         page.close()
 
 
-def run(sizes: list[int], out: Path) -> str:
+def national_store(path: Path) -> OxigraphStore:
+    """The national N-Quads file plus the bundled national reference data (the side plans align to)."""
+    from rdflib import Graph
+
+    store = OxigraphStore()
+    store.load_nquads(path.read_bytes())
+    national = Path(__file__).resolve().parents[1] / "data" / "national"
+    for ttl in sorted(national.glob("*.ttl")):
+        g = Graph().parse(ttl, format="turtle")
+        store.replace_graphs({GRAPH[f"national-{ttl.stem}"]: list(g)})
+    return store
+
+
+def grouped_view(store, model: dict) -> tuple[dict, object, float]:
+    """The grouped overview as /viz makes it (jurisdiction names from the store), and the seconds it took."""
+    t0 = time.perf_counter()
+    ja, en = jurisdictions(store, "ja"), jurisdictions(store, "en")
+    g = grouping(choose_mode(model, VizFilter()), {k: {"ja": v, "en": en.get(k, v)} for k, v in ja.items()})
+    grouped = cluster_model(model, g)
+    return grouped, g, time.perf_counter() - t0
+
+
+def measure(browser, tmp: Path, name: str, model: dict, layout: Layout) -> tuple[float, int, float]:
+    """(render seconds, file bytes, first stable render seconds) of one page."""
+    t1 = time.perf_counter()
+    page = render_page(model, layout=layout)
+    t_render = time.perf_counter() - t1
+    path = tmp / f"viz-{name}-{layout.value}.html"
+    path.write_text(page.html, encoding="utf-8")
+    return t_render, path.stat().st_size, browser_render_seconds(browser, path)
+
+
+def run(sizes: list[int], out: Path, national: Path | None = None) -> str:
     from playwright.sync_api import sync_playwright
 
     rows = []
+    expansions = []
+
+    def case(label: str, store, model: dict, flat: bool, t_model: float) -> None:
+        grouped, g, t_group = grouped_view(store, model)
+        views = ([("every node", model, 0.0)] if flat else []) + [("grouped", grouped, t_group)]
+        for view, shown, t_view in views:
+            for layout in Layout:
+                t_render, size, seconds = measure(browser, Path(tmp), f"{label}-{view.replace(' ', '-')}", shown, layout)
+                rows.append((label, len(model["nodes"]), len(model["edges"]), view, len(shown["nodes"]), len(shown["edges"]),
+                             layout.value, t_model, t_view + t_render, size, seconds))
+                print(f"{label:>8} {view:<10} {layout.value:<12} shown {len(shown['nodes']):>6} model {t_model:6.2f}s "
+                      f"view+render {t_view + t_render:5.2f}s size {size / 1e6:6.2f} MB  first stable render {seconds:6.2f}s",
+                      file=sys.stderr)
+        largest = max(grouped["nodes"], key=lambda n: n["count"])
+        t2 = time.perf_counter()
+        answer = group_members(model, g, largest["key"])
+        t_members = time.perf_counter() - t2
+        body = json.dumps({"ok": True, **answer}, ensure_ascii=False).encode("utf-8")
+        expansions.append((label, largest["label"]["ja"], largest["count"], answer["shown"], len(answer["edges"]),
+                           len(answer["links"]), t_members, len(body)))
+
     with tempfile.TemporaryDirectory() as tmp, sync_playwright() as pw:
         browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         for size in sizes:
             store = synthetic_store(size)
             t0 = time.perf_counter()
             model = build_network(store)
-            t_model = time.perf_counter() - t0
-            for layout in Layout:
-                t1 = time.perf_counter()
-                page = render_page(model, layout=layout)
-                t_render = time.perf_counter() - t1
-                path = Path(tmp) / f"viz-{size}-{layout.value}.html"
-                path.write_text(page.html, encoding="utf-8")
-                seconds = browser_render_seconds(browser, path)
-                rows.append((len(model["nodes"]), len(model["edges"]), layout.value, t_model, t_render,
-                             path.stat().st_size, seconds))
-                print(f"{rows[-1][0]:>6} nodes {layout.value:<12} model {t_model:6.2f}s render {t_render:5.2f}s "
-                      f"size {rows[-1][5] / 1e6:6.2f} MB  first stable render {seconds:6.2f}s", file=sys.stderr)
+            case(f"{size:,}", store, model, True, time.perf_counter() - t0)
+        if national is not None:
+            t0 = time.perf_counter()
+            store = national_store(national)
+            t_load = time.perf_counter() - t0
+            print(f"national: loaded {len(store):,} quads in {t_load:.1f}s", file=sys.stderr)
+            t0 = time.perf_counter()
+            model = build_network(store)
+            case(national.stem, store, model, False, time.perf_counter() - t0)
+            del store
         browser.close()
     lines = [
         "# Network view benchmark (`benchmarks/viz_bench.py`)",
         "",
-        f"Machine: {platform.machine()}, Python {platform.python_version()}, Chromium {CHROMIUM} headless, "
+        f"Machine: {platform.machine()}, {os.cpu_count()} cores shared with other work (load average "
+        f"{os.getloadavg()[0]:.1f} at the end), Python {platform.python_version()}, Chromium {CHROMIUM} headless, "
         f"run {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}.",
-        f"Above {LARGE_GRAPH_NODES} nodes the server precomputes positions and physics is off; below, vis-network "
-        "lays out (hierarchical) or runs at most 200 stabilisation iterations (force).",
+        f"**every node**: the whole filtered model in one page (before issue 13; now `/viz?grouped=false` and "
+        f"`policykg viz`). Above {LARGE_GRAPH_NODES} nodes the server precomputes positions and physics is off; below, "
+        "vis-network lays out (hierarchical) or runs at most 200 stabilisation iterations (force).",
+        f"**grouped**: what `/viz` serves above {CLUSTER_THRESHOLD:,} nodes — one node per jurisdiction (or per "
+        "area within one jurisdiction) and per national plan, sized by members, links counted; positions from "
+        "the server, physics off. Groups expand in place from `/viz/cluster`.",
         "",
-        "| nodes | edges | layout | model from store (s) | render HTML (s) | file size (MB) | first stable render in Chromium (s) |",
-        "|---:|---:|---|---:|---:|---:|---:|",
+        "| graph | nodes | edges | view | drawn nodes | drawn edges | layout | model from store (s) | group + render HTML (s) | page size (MB) | first stable render in Chromium (s) |",
+        "|---|---:|---:|---|---:|---:|---|---:|---:|---:|---:|",
     ]
-    for n, e, layout, tm, tr, size, secs in rows:
-        lines.append(f"| {n:,} | {e:,} | {layout} | {tm:.2f} | {tr:.2f} | {size / 1e6:.2f} | {secs:.2f} |")
-    lines += ["", "Model time is fetch (8 SPARQL SELECTs over Oxigraph) + build; it is cached per store "
-              "generation when served. First stable render = navigation start to the page's ready mark "
-              "(`stabilizationIterationsDone`, or the first `afterDrawing` when physics is off)."]
+    for label, n, e, view, dn, de, layout, tm, tr, size, secs in rows:
+        lines.append(f"| {label} | {n:,} | {e:,} | {view} | {dn:,} | {de:,} | {layout} | {tm:.2f} | {tr:.2f} | "
+                     f"{size / 1e6:.2f} | {secs:.2f} |")
+    lines += ["", "Expanding the largest group (`/viz/cluster`, at most 1,500 members and 5,000 outside links):", "",
+              "| graph | group | members | sent | edges inside | links outside | compute (s) | JSON (kB) |",
+              "|---|---|---:|---:|---:|---:|---:|---:|"]
+    for label, name, count, shown, inner, links, secs, size in expansions:
+        lines.append(f"| {label} | {name} | {count:,} | {shown:,} | {inner:,} | {links:,} | {secs:.3f} | {size / 1e3:.0f} |")
+    lines += ["", "Model time is fetch (8 SPARQL SELECTs over Oxigraph, in memory) + build; it is cached per store "
+              "generation when served, as are the grouped model and the pages. First stable render = navigation "
+              "start to the page's ready mark (`stabilizationIterationsDone`, or the first `afterDrawing` when "
+              "physics is off), from a file, so server time is not included. Every page inlines vis-network "
+              "9.1.2 (about 0.7 MB), the floor of any page size here."]
     text = "\n".join(lines) + "\n"
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(text, encoding="utf-8")
@@ -177,8 +252,10 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=[500, 5000, 20000])
     parser.add_argument("--out", type=Path, default=Path(__file__).parent / "results" / "viz.md")
+    parser.add_argument("--national", type=Path, default=None,
+                        help="N-Quads of benchmarks/national.py (e.g. /tmp/national/national-1m.nq): grouped view only")
     args = parser.parse_args(argv)
-    print(run(args.sizes, args.out))
+    print(run(args.sizes, args.out, args.national))
     return 0
 
 

@@ -10,13 +10,15 @@ from __future__ import annotations
 
 import shutil
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from importlib import resources
 from pathlib import Path
 
 from rdflib import Graph, URIRef
 
 from policykg.errors import SourceError, StoreInUse, StoreNotFound
+from policykg.graph import summaries
+from policykg.graph.bulk import is_bulk_source, read_bulk_source
 from policykg.graph.pipeline import load_graphs, union_after
 from policykg.graph.store import OxigraphStore, Store, open_store
 from policykg.loaders.registry import read_source, source_kind
@@ -85,28 +87,36 @@ def read_sources(
     if context is not None:
         merged += context
     documents: list[URIRef] = []
-    reference = Graph()
-    for path in sorted((Path(s) for s in sources), key=_phase):
+    reference: list[Graph] = []
+    ordered = sorted((Path(s) for s in sources), key=_phase)
+    for position, path in enumerate(ordered):
         say(f"reading {path.name}")
         kind = source_kind(path)
-        for name, graph in read_source(path, context=merged).items():
+        bulk = is_bulk_source(path)
+        # Only CSVs and workbooks read the context, so a source's graph joins it only while one of them
+        # is still to come: the last workbook (often by far the largest graph) is never copied. Bulk
+        # sources (N-Triples, N-Quads: millions of quads kept in Oxigraph) never join it (docs/workbook.md).
+        needed_later = not bulk and any(_phase(later) > 0 for later in ordered[position + 1:])
+        read = read_bulk_source(path) if bulk else read_source(path, context=merged)
+        for name, graph in read.items():
             if name in graphs:
                 raise SourceError(
                     f"named graph <{name}> would be filled twice (also by {origin[name]}); rename one file",
                     file=str(path), field="graph name",
                 )
             graphs[name], origin[name] = graph, str(path)
-            merged += graph
+            if needed_later:
+                merged += graph
             if kind == "document":
                 documents.append(name)
             elif kind == "rdf":
-                reference += graph
+                reference.append(graph)
     for name in documents:
         graphs[name] = drop_restated(graphs[name], reference)
     return graphs
 
 
-def drop_restated(graph: Graph, reference: Graph) -> Graph:
+def drop_restated(graph: Graph, reference: Graph | Sequence[Graph]) -> Graph:
     """``graph`` without the triples ``reference`` already states.
 
     A document that quotes the national plans restates facts the national reference data
@@ -121,13 +131,14 @@ def drop_restated(graph: Graph, reference: Graph) -> Graph:
     >>> sorted(t[0] for t in drop_restated(doc, ref))
     [rdflib.term.URIRef('http://x/b')]
     """
-    if not len(reference):
+    references = [reference] if isinstance(reference, Graph) else list(reference)
+    if not any(len(r) for r in references):
         return graph
     kept = Graph()
     for prefix, namespace in graph.namespaces():
         kept.bind(prefix, namespace, override=True)
     for triple in graph:
-        if triple not in reference:
+        if not any(triple in r for r in references):
             kept.add(triple)
     return kept
 
@@ -162,6 +173,8 @@ def build_store(
         existing = union_after(target, {}) if len(target) else None
         graphs = read_sources(default_sources() if sources is None else sources, context=existing, progress=progress)
         load_graphs(target, graphs, validate=validate, progress=progress)
+        if hasattr(target, "write_meta"):  # the national roll-ups, kept current by every later write
+            summaries.ensure(target)
     except BaseException:
         if created:  # a refused build leaves no half-made store directory behind
             del target
@@ -169,6 +182,8 @@ def build_store(
         raise
     if isinstance(target, OxigraphStore):
         target.flush()
+        if created:
+            target.engine.optimize()  # a bulk-built store's files compacted once, before anyone reads them
     return target
 
 

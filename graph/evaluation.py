@@ -36,8 +36,12 @@ from policykg.graph.store import GraphResult, SelectResult, Store, open_store
 
 __all__ = [
     "QueryJob", "UpdateJob", "EMPTY_GRAPH", "run_job", "run_update", "load_store", "graph_rows",
-    "restrict_graphs", "resolve_dataset", "reply_error", "checked_update",
+    "restrict_graphs", "resolve_dataset", "reply_error", "checked_update", "open_shared", "writable_copy",
 ]
+
+SHARED_OPEN_ATTEMPTS = 5
+"""Tries to open the on-disk store read-only: an open that meets the writer's compaction (a file of
+RocksDB's list already gone) is tried again on the newer list."""
 
 EMPTY_GRAPH = "urn:x-policykg:empty-graph"
 """A graph name no store holds: the default graph of a dataset that names only FROM NAMED graphs."""
@@ -85,9 +89,46 @@ def load_store(backend: str, nquads: bytes) -> Store:
     """A fresh in-memory store of ``backend`` holding ``nquads``, blank node labels kept as they are
     (an update's effect then names the same blank nodes as the store it came from)."""
     store = open_store(None, backend=backend)
+    store.keeps_rollups = False  # a private copy: the owner of the real store keeps the roll-ups
     if nquads:
         store.load_nquads(nquads)
     return store
+
+
+def open_shared(path: str) -> Store:
+    """The on-disk Oxigraph store at ``path`` opened read-only, beside the server that writes it.
+
+    A read-only open sees the store as it was when opened (RocksDB replays the write-ahead log, so
+    unflushed writes are seen too); the worker opens it again when the store's generation moves.
+    Opens nothing outside ``path`` (the worker's sandbox allows reads below it only)."""
+    import time
+
+    from policykg.graph.store import OxigraphStore
+
+    attempt = 1
+    while True:
+        try:
+            return OxigraphStore(path, read_only=True)
+        except (OSError, RuntimeError) as exc:
+            text = str(exc).lower()
+            if attempt >= SHARED_OPEN_ATTEMPTS or not ("corruption" in text or "no such file" in text):
+                raise
+        time.sleep(0.05 * attempt)
+        attempt += 1
+
+
+def writable_copy(store: Store) -> Store:
+    """An in-memory store of the same engine holding every quad of ``store``, blank node labels kept:
+    where a worker that reads a read-only store evaluates an update (its effect is computed on the
+    copy and applied by the owner of the real store)."""
+    from policykg.graph.store import OxigraphStore
+
+    if isinstance(store, OxigraphStore):
+        copy = OxigraphStore()
+        copy.keeps_rollups = False
+        copy.engine.bulk_extend(store.engine.quads_for_pattern(None, None, None, None))
+        return copy
+    return load_store(store.backend, "".join(sorted(store.nquad_set())).encode("utf-8"))
 
 
 def graph_rows(result: GraphResult) -> SelectResult:

@@ -1,10 +1,14 @@
 """Validate-then-write: the one way graphs get into a store.
 
 A load must never leave a half-written or invalid store behind, because the API may be serving
-from it. So the pipeline first builds the graph the store *would* hold (its current content with
-the incoming named graphs replaced), validates that union with SHACL, and only then hands the new
-graphs to :meth:`Store.replace_graphs`, which is all-or-nothing. Parsing happens before this
-module is called; a parse or validation failure therefore never touches the store.
+from it. So the pipeline first *stages* what the store would hold (its current content with the
+incoming named graphs replaced) in an in-memory Oxigraph store, validates that union with SHACL
+(:mod:`policykg.graph.validation`, natively over the staging store), and only then writes the new
+graphs, all or nothing. Parsing happens before this module is called; a parse or validation failure
+therefore never touches the store.
+
+The incoming graphs cross from rdflib to Oxigraph once, as N-Quads text (:mod:`policykg.graph.nquads`);
+an Oxigraph target takes them from the staging store natively (:meth:`OxigraphStore.replace_from`).
 
 This module knows nothing about file formats (loaders do that) and never imports them.
 """
@@ -15,9 +19,14 @@ from collections.abc import Callable, Mapping
 from types import ModuleType
 from typing import Any
 
+import pyoxigraph as ox
 from rdflib import Graph, URIRef
 
-from policykg.graph.store import Store
+from policykg.errors import SourceError
+from policykg.graph import summaries  # noqa: F401  (registers the roll-up maintenance on every store write)
+from policykg.graph.nquads import nquads, nquads_of_quads
+from policykg.graph.store import OxigraphStore, Store
+from policykg.graphs import native_source
 
 Progress = Callable[[str], None]
 
@@ -55,6 +64,53 @@ def union_after(store: Store | None, graphs: Mapping[URIRef, Graph]) -> Graph:
     return union
 
 
+def stage(store: Store | None, graphs: Mapping[URIRef, Graph]) -> ox.Store:
+    """An in-memory Oxigraph store holding what ``store`` would hold after replacing ``graphs``.
+
+    >>> from rdflib import Literal
+    >>> g = Graph(); _ = g.add((URIRef("http://x/a"), URIRef("http://x/p"), Literal(1)))
+    >>> len(stage(None, {URIRef("http://x/g"): g}))
+    1
+    """
+    staging = ox.Store()  # private until returned: Oxigraph's bulk loader (parallel, no transaction) is safe
+    if store is not None and len(store):
+        if isinstance(store, OxigraphStore):
+            staging.bulk_load(store.engine.dump(format=ox.RdfFormat.N_QUADS), format=ox.RdfFormat.N_QUADS)
+        else:
+            staging.bulk_load(nquads_of_quads(store.quads()), format=ox.RdfFormat.N_QUADS)
+        for name in graphs:
+            staging.remove_graph(ox.NamedNode(str(name)))
+    parsed = {name: g for name, g in graphs.items() if native_source(g) is None}
+    data = nquads(parsed)
+    try:
+        staging.bulk_load(data, format=ox.RdfFormat.N_QUADS)
+    except SyntaxError as exc:  # a term rdflib accepted but RDF does not (an IRI with a space, …)
+        raise _unstorable(data, exc) from None
+    for name, g in graphs.items():
+        engine = native_source(g)
+        if engine is None:
+            continue
+        source, target = g.store.name, ox.NamedNode(str(name))
+        quads = engine.quads_for_pattern(None, None, None, source)
+        staging.extend(quads if source == target else (ox.Quad(q.subject, q.predicate, q.object, target) for q in quads))
+    return staging
+
+
+def _unstorable(data: bytes, exc: SyntaxError) -> SourceError:
+    """The source graph and the statement Oxigraph refused, as a SourceError.
+
+    >>> err = _unstorable(b'<http://x/a b> <http://x/p> "v" <http://x/graph/plan> .\\n', SyntaxError("bad IRI", ("", 1, 1, "")))
+    >>> err.file, "http://x/a b" in str(err)
+    ('http://x/graph/plan', True)
+    """
+    lines = data.splitlines()
+    number = exc.lineno or 0
+    statement = lines[number - 1].decode("utf-8", "replace") if 0 < number <= len(lines) else ""
+    graph = statement.rsplit(" ", 2)[-2].strip("<>") if statement.count(" ") >= 2 else None
+    return SourceError(f"RDF として保存できない値があります / a term RDF cannot hold: {exc.msg}: {statement[:300]}",
+                       file=graph, field="IRI")
+
+
 def validate_union(data: Graph, *, shapes: Graph | None = None) -> Any:
     """Run SHACL over ``data``; returns the validation module's report (``.conforms``, ``.report_text``)."""
     return validation_module().validate(data, shapes=shapes)
@@ -77,14 +133,35 @@ def load_graphs(
     :raises ImportError: ``validate=True`` but the validation module is missing; the store is unchanged.
     """
     say = progress or (lambda _msg: None)
+    native = isinstance(store, OxigraphStore)
+    staged_at = store.generation if native else None
     if validate:
+        staging = stage(store, graphs)
         validation = validation_module()
-        say(f"validating {sum(len(g) for g in graphs.values())} new triples against SHACL shapes")
-        report = validation.validate(union_after(store, graphs), shapes=shapes)
+        say(f"validating {len(staging):,} quads (the store after this load) against SHACL shapes")
+        report = validation.validate(staging, shapes=shapes)
         validation.raise_for_report(report)
+    elif native:
+        staging = incoming(graphs)
+        if len(store):  # the staging store holds the new graphs only: it cannot become the store
+            staged_at = None
     say(f"writing {len(graphs)} named graph(s)")
-    store.replace_graphs(graphs)
+    if native:
+        store.replace_from(staging, list(graphs), staged_at=staged_at)
+    else:
+        store.replace_graphs(graphs)
     return store
 
 
-__all__ = ["load_graphs", "union_after", "validate_union", "validation_module", "Progress"]
+def incoming(graphs: Mapping[URIRef, Graph]) -> ox.Store:
+    """An Oxigraph store holding ``graphs`` (only): the engine of bulk sources itself when every graph
+    comes from one and keeps its name, else a staging copy (:func:`stage` without the store's content)."""
+    engines = {id(native_source(g)): native_source(g) for g in graphs.values()}
+    if len(engines) == 1 and None not in engines.values():
+        engine = next(iter(engines.values()))
+        if all(g.store.name == ox.NamedNode(str(name)) for name, g in graphs.items()):
+            return engine
+    return stage(None, graphs)
+
+
+__all__ = ["load_graphs", "incoming", "stage", "union_after", "validate_union", "validation_module", "Progress"]

@@ -158,6 +158,8 @@ def internal_query(name: str) -> CannedQuery:
 
 def select(store: Store, query: CannedQuery, bindings: Mapping[str, Identifier] | None = None) -> list[dict[str, Identifier]]:
     """Rows of a SELECT ``query``; ``bindings`` are bound by the store as a VALUES block (never spliced).
+    For one jurisdiction, pass its :class:`policykg.graph.jurisdictions.ScopedStore` as ``store``
+    (or call :func:`policykg.graph.jurisdictions.select_in`).
 
     :raises TypeError: the query is not a SELECT (a packaging mistake, not user input).
     """

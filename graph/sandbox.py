@@ -8,7 +8,8 @@ applied where the kernel offers it (Linux):
 * a fresh **network namespace** (``unshare(CLONE_NEWNET)``, when the process may): no interface but a
   loopback that is down, so even an allowed socket has nowhere to go;
 * **Landlock** (Linux ≥ 5.13): every file-system access is refused except reads below the paths
-  given, and TCP bind/connect are refused (ABI ≥ 4);
+  given (a worker serving an on-disk store reads that store's directory and nothing else), and TCP
+  bind/connect are refused (ABI ≥ 4);
 * a **seccomp** filter on every thread: ``socket``, ``connect``, ``bind``, ``listen``, ``accept``,
   ``execve``, ``io_uring_*``, ``ptrace``, ``bpf``, ``open_by_handle_at`` and friends fail with EACCES;
   with no readable paths, ``open``/``openat``/``openat2``/``creat`` fail too.
@@ -46,6 +47,9 @@ class Confinement:
     network_namespace: bool
     files_closed: bool
     """True when no file outside the readable paths can be opened."""
+    readable: tuple[str, ...] = ()
+    """The directories below which files can still be read (an on-disk store the worker opens
+    read-only); empty = no file at all."""
 
 
 # --- syscall numbers ---------------------------------------------------------------------------
@@ -272,4 +276,5 @@ def confine(*, readable: Sequence[Path] = ()) -> Confinement:
         raise SandboxUnavailable(
             f"クエリ実行環境を隔離できませんでした / could not confine the query worker: {exc.strerror}"
         ) from None
-    return Confinement(seccomp=True, landlock_abi=abi, network_namespace=netns, files_closed=True)
+    return Confinement(seccomp=True, landlock_abi=abi, network_namespace=netns, files_closed=True,
+                       readable=tuple(str(p) for p in readable))

@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import threading
 from contextlib import contextmanager
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
+from enum import Enum
 from pathlib import Path
 from typing import Protocol, Union
 
@@ -19,9 +20,17 @@ from rdflib import BNode, Dataset, Graph, Literal, URIRef
 from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
 from rdflib.term import Identifier, Node
 
+from policykg.graphs import to_oxigraph, to_rdflib  # noqa: F401  (term conversion lives in core; re-exported)
+
+class Backend(str, Enum):
+    """The store engines :func:`open_store` knows (the ``--backend`` option and the ``backend`` setting)."""
+
+    oxigraph = "oxigraph"
+    rdflib = "rdflib"
+
+
 Triple = tuple[Node, Node, Node]
 Quad = tuple[Node, Node, Node, URIRef]
-_XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 
 
 @dataclass(frozen=True)
@@ -113,42 +122,6 @@ class Store(Protocol):
     def __len__(self) -> int: ...
 
 
-# --- term conversion -------------------------------------------------------------------------
-
-
-def to_rdflib(term: object) -> Identifier:
-    """A pyoxigraph term as the equal rdflib term."""
-    if isinstance(term, ox.NamedNode):
-        return URIRef(term.value)
-    if isinstance(term, ox.BlankNode):
-        return BNode(term.value)
-    if isinstance(term, ox.Literal):
-        # normalize=False: return the stored lexical form verbatim ("1.0E6" stays "1.0E6").
-        if term.language:
-            return Literal(term.value, lang=term.language, normalize=False)
-        if term.datatype.value == _XSD_STRING:
-            # RDF 1.1: "x" and "x"^^xsd:string are one term; rdflib spells it without a datatype,
-            # so both backends hand back equal terms.
-            return Literal(term.value)
-        return Literal(term.value, datatype=URIRef(term.datatype.value), normalize=False)
-    raise TypeError(f"unsupported term {term!r}")
-
-
-def to_oxigraph(term: Node) -> ox.NamedNode | ox.BlankNode | ox.Literal:
-    """An rdflib term as the equal pyoxigraph term."""
-    if isinstance(term, URIRef):
-        return ox.NamedNode(str(term))
-    if isinstance(term, BNode):
-        return ox.BlankNode(str(term))
-    if isinstance(term, Literal):
-        if term.language:
-            return ox.Literal(str(term), language=term.language)
-        if term.datatype is not None:
-            return ox.Literal(str(term), datatype=ox.NamedNode(str(term.datatype)))
-        return ox.Literal(str(term))
-    raise TypeError(f"unsupported term {term!r}")
-
-
 # --- Oxigraph ----------------------------------------------------------------------------------
 
 
@@ -156,6 +129,8 @@ class OxigraphStore:
     """Embedded Oxigraph, in memory (``path=None``) or on disk."""
 
     backend = "oxigraph"
+    keeps_rollups = True
+    """False for a query worker's private copy: the roll-ups come with the data and are kept by the store's owner."""
     evaluation_errors = (RuntimeError, OSError)
 
     def __init__(self, path: str | Path | None = None, *, read_only: bool = False) -> None:
@@ -216,11 +191,20 @@ class OxigraphStore:
     def load_nquads(self, data: bytes) -> None:
         with self._lock:
             self._store.extend(ox.parse(data, format=ox.RdfFormat.N_QUADS))
+            _maintain(self, lambda: _graphs_of_nquads(data))
             self.generation += 1
 
     def update(self, sparql: str, *, base_iri: str | None = None) -> None:
         with self._lock:
             self._store.update(sparql, **({"base_iri": base_iri} if base_iri else {}))
+            _maintain(self, None)
+            self.generation += 1
+
+    def write_meta(self, sparql: str) -> None:
+        """Run policykg's own update of the meta graph (:mod:`policykg.graph.summaries`) under the write lock
+        (re-entrant: a write method's hook calls it while holding the lock); bumps the generation."""
+        with self._lock:
+            self._store.update(sparql)
             self.generation += 1
 
     def nquad_set(self) -> set[str]:
@@ -232,6 +216,7 @@ class OxigraphStore:
             for quad in ox.parse(removed, format=ox.RdfFormat.N_QUADS):
                 self._store.remove(quad)
             self._store.extend(ox.parse(added, format=ox.RdfFormat.N_QUADS))
+            _maintain(self, lambda: _graphs_of_nquads(removed, added))
             self.generation += 1
 
     def replace_graphs(self, graphs: Mapping[URIRef, Iterable[Triple]]) -> None:
@@ -247,6 +232,31 @@ class OxigraphStore:
             else:
                 # One SPARQL Update request is one transaction: drop and insert together.
                 self._store.update(_replace_update_text(materialised))
+            _maintain(self, set(materialised))
+            self.generation += 1
+
+    def replace_from(self, source: ox.Store, names: Iterable[URIRef], *, staged_at: int | None = None) -> None:
+        """Replace the named graphs ``names`` with their content in ``source`` (the pipeline's in-memory
+        staging store, :func:`policykg.graph.pipeline.stage`), all or nothing, without leaving Oxigraph.
+
+        ``staged_at``: this store's generation when ``source`` was staged from it. An in-memory store
+        not written since then simply becomes ``source`` (which holds exactly what it should). An empty
+        on-disk store is bulk-loaded (Oxigraph's bulk loader writes sorted files, not transactions: a
+        failed build removes a store it created, :func:`policykg.graph.build.build_store`). Otherwise new
+        graphs go in as one atomic insert of the staged quads, and graphs the store already holds are
+        dropped and refilled in one SPARQL Update (one request, one transaction).
+        """
+        nodes = [ox.NamedNode(str(g)) for g in names]
+        with self._lock:
+            if self.path is None and staged_at is not None and staged_at == self.generation:
+                self._store = source
+            elif self.path is not None and len(self._store) == 0:
+                self._store.bulk_extend(q for node in nodes for q in source.quads_for_pattern(None, None, None, node))
+            elif not any(self._store.contains_named_graph(node) for node in nodes):
+                self._store.extend([q for node in nodes for q in source.quads_for_pattern(None, None, None, node)])
+            else:
+                self._store.update(_replace_from_text(source, nodes))
+            _maintain(self, {URIRef(node.value) for node in nodes})
             self.generation += 1
 
     def graph_names(self) -> list[URIRef]:
@@ -323,6 +333,52 @@ def _where_group_start(sparql: str) -> int | None:
     return first_group if form != "CONSTRUCT" else None
 
 
+def _graphs_of_nquads(*blobs: bytes) -> set[URIRef] | None:
+    """The named graphs N-Quads data writes to (``None`` when a quad goes to the default graph)."""
+    graphs: set[URIRef] = set()
+    for data in blobs:
+        for quad in ox.parse(data, format=ox.RdfFormat.N_QUADS):
+            if isinstance(quad.graph_name, ox.NamedNode):
+                graphs.add(URIRef(quad.graph_name.value))
+            else:
+                return None
+    return graphs
+
+
+WriteHook = Callable[[object, object], None]
+_write_hooks: list[WriteHook] = []
+
+
+def on_write(hook: WriteHook) -> WriteHook:
+    """Register ``hook(store, touched)``, run by every write method after the data is written, under the
+    store's write lock and before the generation moves (:mod:`policykg.graph.summaries` registers its
+    maintenance when imported; ``policykg.api`` and the build import it)."""
+    if hook not in _write_hooks:
+        _write_hooks.append(hook)
+    return hook
+
+
+def _maintain(store, touched) -> None:
+    """Run the write hooks (the roll-ups of :mod:`policykg.graph.summaries`; a no-op for a store that keeps
+    none). ``touched``: the named graphs written (or a function returning them, called only when needed),
+    ``None`` = unknown."""
+    if not getattr(store, "keeps_rollups", True):
+        return
+    for hook in _write_hooks:
+        hook(store, touched)
+
+
+def _replace_from_text(source: ox.Store, nodes: list[ox.NamedNode]) -> str:
+    """``DROP SILENT GRAPH`` each graph, then ``INSERT DATA`` its staged triples (Oxigraph's own N-Triples,
+    which is valid SPARQL triple syntax): one update request."""
+    drops = "".join(f"DROP SILENT GRAPH <{node.value}> ;\n" for node in nodes)
+    blocks = "".join(
+        f"GRAPH <{node.value}> {{\n{source.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=node).decode('utf-8')}}}\n"
+        for node in nodes
+    )
+    return f"{drops}INSERT DATA {{\n{blocks}}}"
+
+
 def _replace_update_text(graphs: Mapping[URIRef, list[Triple]]) -> str:
     parts = []
     for g, triples in graphs.items():
@@ -356,6 +412,7 @@ class RdflibStore:
     """rdflib's pure-Python memory store: slow, but needs no native code."""
 
     backend = "rdflib"
+    keeps_rollups = True
     evaluation_errors: tuple[type[Exception], ...] = (Exception,)
     """rdflib evaluates in Python: a bad regex in REPLACE raises ``re.error``, a bad cast ``TypeError``…
     so whatever its evaluation raises is the engine's refusal (the worker's boundary)."""
@@ -403,6 +460,15 @@ class RdflibStore:
     def load_nquads(self, data: bytes) -> None:
         with self._lock:
             self._ds.parse(data=data.decode("utf-8"), format="nquads")
+            _maintain(self, lambda: _graphs_of_nquads(data))
+            self.generation += 1
+
+    def write_meta(self, sparql: str) -> None:
+        """Run policykg's own update of the meta graph (:mod:`policykg.graph.summaries`) under the write lock."""
+        from rdflib.plugins.sparql.processor import prepareUpdate
+
+        with self._lock:
+            self._ds.update(prepareUpdate(sparql))
             self.generation += 1
 
     def _dataset_for(self, default_graph_uris: list[str] | None, named_graph_uris: list[str] | None) -> Dataset:
@@ -445,6 +511,7 @@ class RdflibStore:
             except Exception:
                 self._restore(snapshot)
                 raise
+            _maintain(self, None)
             self.generation += 1
 
     def nquad_set(self) -> set[str]:
@@ -464,6 +531,7 @@ class RdflibStore:
             except Exception:
                 self._restore(snapshot)
                 raise
+            _maintain(self, lambda: _graphs_of_nquads(removed, added))
             self.generation += 1
 
     def _restore(self, snapshot: list) -> None:
@@ -480,6 +548,7 @@ class RdflibStore:
                 ctx = self._ds.graph(g)
                 for t in triples:
                     ctx.add(t)
+            _maintain(self, set(materialised))
             self.generation += 1
 
     def graph_names(self) -> list[URIRef]:

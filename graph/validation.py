@@ -2,14 +2,15 @@
 
 pySHACL answers "focus node _:b12 violates sh:datatype"; a planner needs "遠隔医療… (IRI)
 slide 14 「道の取組（②産業）」 line 212: qudt:numericValue: 数値は xsd:decimal …". So
-:func:`validate` runs pySHACL over the *union* of all named graphs (cross-graph links such as an
-alignment pointing at a measure must resolve) with the ontology as ``ont_graph`` (class targets
-reach subclasses) and turns every result into a :class:`Violation` that carries the entity's
-label and source location. A blank focus node (a source location, a time instant) is reported
-under the nearest IRI that points at it.
+:func:`validate` checks the *union* of all named graphs (cross-graph links such as an alignment
+pointing at a measure must resolve) with the ontology mixed in (class targets reach subclasses)
+and turns every result into a :class:`Violation` that carries the entity's label and source
+location. A blank focus node (a source location, a time instant) is reported under the nearest
+IRI that points at it.
 
-pySHACL patches global rdflib state while it runs, so calls are serialised with a lock; run
-validation in loaders, the build and CI, not per API request.
+Two engines give the same results: ``native`` (the default, :mod:`policykg.graph.shacl` over a
+pyoxigraph Store, ~30× faster) and ``pyshacl`` (the reference, kept for differential tests).
+pySHACL patches global rdflib state while it runs, so its calls are serialised with a lock.
 """
 
 from __future__ import annotations
@@ -18,15 +19,17 @@ import threading
 from collections import deque
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import lru_cache
 
-import pyshacl
+import pyoxigraph as ox
 from rdflib import BNode, Dataset, Graph, Literal, URIRef
 from rdflib.collection import Collection
-from rdflib.graph import ConjunctiveGraph
+from rdflib.graph import DATASET_DEFAULT_GRAPH_ID, ConjunctiveGraph
 from rdflib.namespace import SH
 from rdflib.term import Node
 
 from policykg.errors import ValidationFailed
+from policykg.graph.store import to_oxigraph, to_rdflib
 from policykg.labels import LABEL_PREDICATES, graph_label, pick_label
 from policykg.namespaces import PK, RDF, SOSA, curie
 
@@ -84,35 +87,54 @@ class ValidationReport:
 
 
 def validate(
-    data: Graph | Dataset,
+    data: Graph | Dataset | ox.Store,
     *,
     shapes: Graph | None = None,
     ontology: Graph | None = None,
+    engine: str = "native",
 ) -> ValidationReport:
-    """Validate ``data`` (a Graph, or a Dataset whose named graphs are merged) against the shapes.
+    """Validate ``data`` against the shapes: a Graph, a Dataset or a pyoxigraph Store (also a
+    :class:`policykg.graph.store.OxigraphStore`), whose named graphs and default graph are merged.
 
-    ``shapes`` defaults to ontology/shapes.ttl and ``ontology`` to ontology/policykg.ttl.
-    The input is never modified.
+    ``shapes`` defaults to ontology/shapes.ttl and ``ontology`` to ontology/policykg.ttl; pass the
+    same Graph objects again and the native engine reuses their compiled form. The input is never
+    modified. ``engine="pyshacl"`` runs pySHACL instead (the reference the native engine is tested
+    against; ~30× slower).
 
-    :raises pyshacl.errors.ReportableRuntimeError: the shapes graph itself is broken.
+    >>> report = validate(Graph())
+    >>> report.conforms, report.violations
+    (True, [])
+
+    :raises ValueError: ``engine`` is unknown, or (native) the shapes use a SHACL feature
+        :mod:`policykg.graph.shacl` does not implement.
+    :raises pyshacl.errors.ReportableRuntimeError: (pyshacl) the shapes graph itself is broken.
     """
-    from policykg.ontology import ontology_graph, shapes_graph
+    shacl = shapes if shapes is not None else _default_shapes()
+    ont = ontology if ontology is not None else _default_ontology()
+    if engine == "native":
+        from policykg.graph import shacl as native
 
-    union = _union(data)
-    shacl = shapes if shapes is not None else shapes_graph()
-    ont = ontology if ontology is not None else ontology_graph()
-    with _LOCK:
-        conforms, report_graph, report_text = pyshacl.validate(
-            union,
-            shacl_graph=shacl,
-            ont_graph=ont,
-            inference="none",
-            allow_warnings=True,
-            advanced=False,
-        )
+        store = _as_oxigraph(data)
+        conforms, report_graph, report_text = native.validate_store(store, shapes=shacl, ontology=ont)
+        lookup: Graph | _StoreView = _StoreView(store)
+    elif engine == "pyshacl":
+        import pyshacl
+
+        lookup = union = _union(data)
+        with _LOCK:
+            conforms, report_graph, report_text = pyshacl.validate(
+                union,
+                shacl_graph=shacl,
+                ont_graph=ont,
+                inference="none",
+                allow_warnings=True,
+                advanced=False,
+            )
+    else:
+        raise ValueError(f"不明な検証エンジン {engine!r}（native か pyshacl） / unknown engine {engine!r} (native or pyshacl)")
     nested = set(report_graph.objects(None, SH.detail))
     found = {
-        _violation(report_graph, union, ont, result)
+        _violation(report_graph, lookup, ont, result)
         for result in report_graph.subjects(RDF.type, SH.ValidationResult)
         if result not in nested
     }
@@ -178,8 +200,72 @@ def format_violation(v: Violation, lang: str = "ja") -> str:
 # --- helpers -----------------------------------------------------------------------------------
 
 
-def _union(data: Graph | Dataset) -> Graph:
+@lru_cache(maxsize=1)
+def _default_shapes() -> Graph:
+    """ontology/shapes.ttl, parsed once per process (one identity, so its compiled form is cached)."""
+    from policykg.ontology import shapes_graph
+
+    return shapes_graph()
+
+
+@lru_cache(maxsize=1)
+def _default_ontology() -> Graph:
+    from policykg.ontology import ontology_graph
+
+    return ontology_graph()
+
+
+def _as_oxigraph(data: Graph | Dataset | ox.Store) -> ox.Store:
+    """``data`` as a pyoxigraph Store: a Store as is, a Graph or Dataset copied into a new in-memory one."""
+    if isinstance(data, ox.Store):
+        return data
+    engine = getattr(data, "engine", None)
+    if isinstance(engine, ox.Store):
+        return engine
+    store = ox.Store()
+    if isinstance(data, ConjunctiveGraph):
+        store.extend(
+            ox.Quad(to_oxigraph(s), to_oxigraph(p), to_oxigraph(o),
+                    ox.DefaultGraph() if g is None or _graph_id(g) == DATASET_DEFAULT_GRAPH_ID else to_oxigraph(_graph_id(g)))
+            for s, p, o, g in data.quads((None, None, None, None))
+        )
+    else:
+        store.extend(ox.Quad(to_oxigraph(s), to_oxigraph(p), to_oxigraph(o)) for s, p, o in data)
+    return store
+
+
+def _graph_id(g: Node | Graph) -> Node:
+    return g.identifier if isinstance(g, Graph) else g
+
+
+class _StoreView:
+    """The three rdflib Graph lookups the report helpers use, over a pyoxigraph Store's union."""
+
+    def __init__(self, store: ox.Store) -> None:
+        self.store = store
+
+    def objects(self, subject: Node | None = None, predicate: Node | None = None) -> list[Node]:
+        if subject is None or isinstance(subject, Literal):
+            return []
+        p = to_oxigraph(predicate) if predicate is not None else None
+        return list(dict.fromkeys(to_rdflib(q.object) for q in self.store.quads_for_pattern(to_oxigraph(subject), p, None, None)))
+
+    def value(self, subject: Node | None = None, predicate: Node | None = None) -> Node | None:
+        return next(iter(self.objects(subject, predicate)), None)
+
+    def subject_predicates(self, obj: Node) -> list[tuple[Node, Node]]:
+        quads = self.store.quads_for_pattern(None, None, to_oxigraph(obj), None)
+        return list(dict.fromkeys((to_rdflib(q.subject), to_rdflib(q.predicate)) for q in quads))
+
+
+def _union(data: Graph | Dataset | ox.Store) -> Graph:
     """The default-graph view queries see: every named graph merged into one Graph."""
+    if isinstance(data, ox.Store) or isinstance(getattr(data, "engine", None), ox.Store):
+        store = data if isinstance(data, ox.Store) else data.engine
+        union = Graph()
+        for q in store:
+            union.add((to_rdflib(q.subject), to_rdflib(q.predicate), to_rdflib(q.object)))
+        return union
     if not isinstance(data, ConjunctiveGraph):
         return data
     union = Graph()
@@ -190,7 +276,7 @@ def _union(data: Graph | Dataset) -> Graph:
     return union
 
 
-def _violation(report: Graph, data: Graph, ontology: Graph, result: Node) -> Violation:
+def _violation(report: Graph, data: Graph | _StoreView, ontology: Graph, result: Node) -> Violation:
     focus = report.value(result, SH.focusNode)
     entity, via = _owner(data, focus)
     label, location = _describe(data, ontology, entity) if entity is not None else (None, None)
@@ -214,7 +300,7 @@ def _violation(report: Graph, data: Graph, ontology: Graph, result: Node) -> Vio
     )
 
 
-def _owner(data: Graph, focus: Node | None) -> tuple[Node | None, str | None]:
+def _owner(data: Graph | _StoreView, focus: Node | None) -> tuple[Node | None, str | None]:
     """The focus itself if it is an IRI; else the nearest IRI subject pointing at it, and how."""
     if focus is None or isinstance(focus, URIRef):
         return focus, None
@@ -234,14 +320,14 @@ def _owner(data: Graph, focus: Node | None) -> tuple[Node | None, str | None]:
     return None, None
 
 
-def _describe(data: Graph, ontology: Graph, node: Node) -> tuple[str | None, SourcePlace | None]:
+def _describe(data: Graph | _StoreView, ontology: Graph, node: Node) -> tuple[str | None, SourcePlace | None]:
     """Label and source location of ``node``; an unlabelled node (a target, a baseline, an
     alignment) borrows them from the entity it belongs to: "自動運転実証試験件数 › 目標値"."""
     label, location = _label(data, node), _location(data, node)
     if label is not None:
         return label, location
     for predicate in _BELONGS_TO:
-        owner = data.value(node, predicate)
+        owner = _first(data, node, predicate)
         owner_label = _label(data, owner) if owner is not None else None
         if owner_label is not None:
             kind = next((_label(ontology, t) for t in sorted(data.objects(node, RDF.type)) if _label(ontology, t)), None)
@@ -257,10 +343,10 @@ def _label(data: Graph, node: Node) -> str | None:
 def _location(data: Graph, node: Node) -> SourcePlace | None:
     places = [
         SourcePlace(
-            document=_str_or_none(data.value(loc, PK.document)),
-            slide=_int_or_none(data.value(loc, PK.slide)),
-            section=_str_or_none(data.value(loc, PK.section)),
-            line=_int_or_none(data.value(loc, PK.line)),
+            document=_str_or_none(_first(data, loc, PK.document)),
+            slide=_int_or_none(_first(data, loc, PK.slide)),
+            section=_str_or_none(_first(data, loc, PK.section)),
+            line=_int_or_none(_first(data, loc, PK.line)),
         )
         for predicate in (PK.sourceLocation, PK.sourceRow)
         for loc in data.objects(node, predicate)
@@ -268,6 +354,11 @@ def _location(data: Graph, node: Node) -> SourcePlace | None:
     if not places:
         return None
     return min(places, key=lambda p: (p.line is None, p.line or 0, p.document or ""))
+
+
+def _first(data: Graph | _StoreView, node: Node, predicate: Node) -> Node | None:
+    """One value of ``predicate``, the same whichever engine or store order: the least by N-Triples text."""
+    return min(data.objects(node, predicate), key=lambda o: o.n3(), default=None)
 
 
 def _path_text(report: Graph, path: Node) -> str:

@@ -1,9 +1,14 @@
 """The query worker process: warm up, confine itself for good, then evaluate jobs from its pipe.
 
-Messages (parent → worker): ``("load", backend, nquads)``, ``("query", QueryJob)``, ``("update", UpdateJob)``;
-replies are :mod:`policykg.graph.evaluation`'s tuples, ``("loaded",)``, or ``("memory",)`` when Python
-itself ran out of memory. The first message the worker sends is ``("ready", Confinement)`` or
-``("unconfined", reason)``. The parent side is :mod:`policykg.graph.workers`.
+Messages (parent → worker): ``("load", backend, nquads)`` (a private in-memory copy), ``("open", path)``
+(the server's on-disk store, read-only and shared: the worker was started with ``path`` readable),
+``("query", QueryJob)``, ``("update", UpdateJob)``; replies are :mod:`policykg.graph.evaluation`'s
+tuples, ``("loaded",)``, or ``("memory",)`` when Python itself ran out of memory. The first message
+the worker sends is ``("ready", Confinement)`` or ``("unconfined", reason)``. The parent side is
+:mod:`policykg.graph.workers`.
+
+An update on the read-only shared store is evaluated on an in-memory copy of it made for that update
+(and dropped after): the worker replies with the update's effect, which the parent applies.
 """
 
 from __future__ import annotations
@@ -13,10 +18,18 @@ import threading
 from multiprocessing.connection import Connection
 
 from policykg.errors import PolicyKGError
-from policykg.graph.evaluation import QueryJob, UpdateJob, load_store, run_job, run_update
+from policykg.graph.evaluation import (
+    QueryJob,
+    UpdateJob,
+    load_store,
+    open_shared,
+    run_job,
+    run_update,
+    writable_copy,
+)
 from policykg.graph.store import Store
 
-__all__ = ["warm_up", "worker_main"]
+__all__ = ["warm_up", "worker_main", "confine_worker"]
 
 _STACK = 256 * 1024 * 1024
 """Stack of the worker's evaluation thread: the guard's parser recurses per nesting level and per triple."""
@@ -71,7 +84,31 @@ def _memory_cap(limit_mb: int) -> None:
         return
 
 
-def worker_main(conn: Connection, confine: bool, memory_limit_mb: int) -> None:
+def confine_worker(confine: bool, readable: tuple[str, ...] = ()) -> tuple:
+    """Confine this process for good and return the worker's hello message.
+
+    ``readable``: the on-disk store's directory, the only place files can be read from afterwards.
+    Where the kernel cannot limit reads to it (no Landlock), the worker is confined with no file
+    access at all and its hello says so (``readable`` empty): the parent then sends it a copy.
+    """
+    if not confine:
+        return ("ready", None)
+    from pathlib import Path
+
+    from policykg.graph import sandbox
+
+    if readable and sandbox.landlock_abi() > 0:
+        try:
+            return ("ready", sandbox.confine(readable=[Path(p) for p in readable]))
+        except PolicyKGError:
+            pass  # confine again without files: restrictions only stack, so this is never looser
+    try:
+        return ("ready", sandbox.confine())
+    except PolicyKGError as exc:
+        return ("unconfined", str(exc))
+
+
+def worker_main(conn: Connection, confine: bool, memory_limit_mb: int, readable: tuple[str, ...] = ()) -> None:
     """The worker: lower priority, warm up, confine, then serve jobs until the parent closes the pipe."""
     import sys
 
@@ -80,14 +117,7 @@ def worker_main(conn: Connection, confine: bool, memory_limit_mb: int) -> None:
     except OSError:
         pass
     warm_up()
-    hello: tuple = ("ready", None)
-    if confine:
-        from policykg.graph import sandbox
-
-        try:
-            hello = ("ready", sandbox.confine())
-        except PolicyKGError as exc:
-            hello = ("unconfined", str(exc))
+    hello = confine_worker(confine, readable)
     _memory_cap(memory_limit_mb)
     conn.send(hello)
     sys.setrecursionlimit(100_000)
@@ -99,6 +129,8 @@ def worker_main(conn: Connection, confine: bool, memory_limit_mb: int) -> None:
 
 def _serve(conn: Connection) -> None:
     store: Store | None = None
+    shared = False
+    shared_path = ""
     while True:
         try:
             message = conn.recv()
@@ -106,13 +138,34 @@ def _serve(conn: Connection) -> None:
             return
         kind = message[0]
         try:
-            if kind == "load":
-                store = load_store(message[1], message[2])
+            if kind in ("load", "open"):
+                store = None  # close the previous store (its files, its memory) before opening the next
+                if kind == "load":
+                    store, shared = load_store(message[1], message[2]), False
+                else:
+                    shared_path = message[1]
+                    store, shared = open_shared(shared_path), True
                 reply: tuple = ("loaded",)
             elif kind == "query" and store is not None:
                 reply = run_job(store, message[1])
+                if shared and reply == ("error", "evaluation"):
+                    # The engine's storage error on a read-only view is most often a file the writer's
+                    # compaction removed after this worker opened the store: open it again, ask once more.
+                    store = None
+                    store = open_shared(shared_path)
+                    reply = run_job(store, message[1])
             elif kind == "update" and store is not None:
-                reply = run_update(store, message[1])
+                if shared:
+                    try:
+                        copy = writable_copy(store)
+                    except (OSError, RuntimeError):  # as above: open again, copy once more
+                        store = None
+                        store = open_shared(shared_path)
+                        copy = writable_copy(store)
+                    reply = run_update(copy, message[1])
+                    del copy
+                else:
+                    reply = run_update(store, message[1])
             else:
                 reply = ("error", "protocol")
         except MemoryError:

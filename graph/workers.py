@@ -3,13 +3,20 @@
 Why processes: neither engine can be interrupted once a query runs, so time and memory limits are
 enforced from outside by killing the process; and a process can be confined for good
 (:mod:`policykg.graph.sandbox`: no network, no file reads), so no query reaches the network whatever
-the guard thinks of it. Each worker holds an in-memory copy of the store (an N-Quads snapshot sent
-once per store generation) and evaluates with :mod:`policykg.graph.evaluation`.
+the guard thinks of it. Evaluation is :mod:`policykg.graph.evaluation`; what a worker evaluates on:
+
+* over an **on-disk Oxigraph store**, the store itself: every worker opens the server's directory
+  read-only (no copy: 10M quads cost a worker tens of MB, not 2 GB of N-Quads) and may read files
+  below that directory only (Landlock); it opens it again when the store's generation moves, after
+  the server flushed its writes, so the next query sees every write;
+* over an **in-memory store** (or rdflib, or where the kernel cannot limit reads to the store's
+  directory), a private copy: an N-Quads snapshot sent once per store generation.
 
 Admission: jobs wait in a bounded queue (:class:`PoolBusy` at once when it is full); one dispatcher
 thread per worker takes the next job, watches the clock, the worker's resident memory and the job's
 cancellation (the client went away) every 50 ms, and kills and replaces the worker on any of them.
-Updates are evaluated on a worker's copy; their effect (removed and added quads) is applied to the
+Updates are evaluated on a worker's copy (a worker over the shared read-only store makes an in-memory
+copy for the update and drops it after); their effect (removed and added quads) is applied to the
 real store here, under one lock, so the store's owner never runs untrusted SPARQL itself.
 """
 
@@ -26,11 +33,13 @@ from collections.abc import Awaitable, Callable
 from concurrent.futures import CancelledError, Future
 from dataclasses import dataclass, field
 from multiprocessing.connection import Connection
+from pathlib import Path
 
-from policykg.errors import PolicyKGError, QueryTimeout
+from policykg.errors import InternalError, PolicyKGError, QueryTimeout
 from policykg.graph.cache import GenerationCache
+from policykg.graph import summaries
 from policykg.graph.evaluation import QueryJob, UpdateJob
-from policykg.graph.store import Store
+from policykg.graph.store import OxigraphStore, Store
 from policykg.graph.worker_process import worker_main
 
 __all__ = [
@@ -92,6 +101,13 @@ def dump_store(store: Store) -> bytes:
     return "".join(sorted(store.nquad_set())).encode("utf-8")
 
 
+def shared_path(store: Store) -> str | None:
+    """The directory of ``store`` when workers can open it themselves (an on-disk Oxigraph store), else ``None``."""
+    if isinstance(store, OxigraphStore) and store.path is not None:
+        return str(Path(store.path).resolve())
+    return None
+
+
 # --- the parent side --------------------------------------------------------------------------
 
 
@@ -119,6 +135,8 @@ class _Worker:
     conn: Connection
     generation: int = -1
     confinement: object = None
+    shared: bool = False
+    """It reads the on-disk store itself (read-only) instead of holding a copy."""
 
     _killing: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
@@ -177,6 +195,10 @@ class WorkerPool:
         self._lock = threading.Lock()
         self._update_lock = threading.Lock()
         self._snapshots = GenerationCache(size=1)
+        self.shared_path = shared_path(store)
+        """The on-disk store's directory the workers open read-only (``None``: they get copies)."""
+        self._flushed = -1
+        self._flush_lock = threading.Lock()
         self._threads: list[threading.Thread] = []
         self._closed = False
         self.killed = 0
@@ -217,7 +239,8 @@ class WorkerPool:
 
     def _spawn(self) -> _Worker:
         parent, child = self._ctx.Pipe()
-        process = self._ctx.Process(target=worker_main, args=(child, self.confine, self.memory_limit_mb),
+        readable = (self.shared_path,) if self.shared_path else ()
+        process = self._ctx.Process(target=worker_main, args=(child, self.confine, self.memory_limit_mb, readable),
                                     daemon=True, name="policykg-query-worker")
         process.start()
         child.close()
@@ -236,6 +259,8 @@ class WorkerPool:
             raise WorkerCrashed() from None
         worker.confinement = detail
         self.confinement = detail
+        # Unconfined (allowed only with confine=False) or confined with the store's directory readable.
+        worker.shared = bool(self.shared_path) and (not self.confine or bool(getattr(detail, "readable", ())))
         if status != "ready" and self.require_confinement:
             self._retire(worker)
             raise SandboxRefused(f"{detail} — 安全に実行できないため問い合わせを受け付けません / queries are refused")
@@ -249,9 +274,22 @@ class WorkerPool:
     # --- data ----------------------------------------------------------------------------------
 
     def snapshot(self) -> tuple[int, bytes]:
-        """``(generation, nquads)`` of the store, dumped once per generation."""
+        """``(generation, nquads)`` of the store, dumped once per generation (for workers holding copies)."""
         generation = self.store.generation
         return generation, self._snapshots.get_or_build(generation, "nquads", lambda: dump_store(self.store))
+
+    def _flush(self) -> int:
+        """The store's generation, its writes flushed to disk first (once per generation), so a worker
+        opening the directory read-only now sees them."""
+        generation = self.store.generation
+        with self._flush_lock:
+            if self._flushed != generation:
+                try:
+                    self.store.flush()
+                except RuntimeError:  # opened read-only itself (the CLI): it has no writes to flush
+                    pass
+                self._flushed = generation
+        return generation
 
     # --- submitting ----------------------------------------------------------------------------
 
@@ -357,18 +395,35 @@ class WorkerPool:
                 reply = self._ask(worker, ("update", ticket.job), ticket, deadline)
                 if reply is not None and reply[0] == "updated":
                     self.store.apply_delta(reply[1], reply[2])
-                    worker.generation = self.store.generation  # its copy already holds the result
+                    if not worker.shared and not summaries.enabled(self.store):
+                        # its copy already holds the result (unless the store keeps roll-ups: the write
+                        # changed the meta graph too, which the worker's copy lacks, so it loads again)
+                        worker.generation = self.store.generation
+                    # (a shared worker's read-only view predates the write: it opens the store again)
                 return reply
         self._sync(worker, ticket, 0.0)
         return self._ask(worker, ("query", ticket.job), ticket, time.monotonic() + self.timeout)
 
     def _sync(self, worker: _Worker, ticket: Ticket, deadline: float) -> None:
-        generation, data = self.snapshot()
-        if worker.generation != generation:
-            deadline = max(deadline, time.monotonic() + self._load_seconds())
-            if self._ask(worker, ("load", self.store.backend, data), ticket, deadline) is None:
-                raise CancelledError()
-            worker.generation = generation
+        """Bring ``worker`` to the store's current generation: open the shared store again, or load a copy."""
+        if worker.shared:
+            if worker.generation == self.store.generation:
+                return
+            generation = self._flush()
+            message: tuple = ("open", self.shared_path)
+        else:
+            generation, data = self.snapshot()
+            if worker.generation == generation:
+                return
+            message = ("load", self.store.backend, data)
+        deadline = max(deadline, time.monotonic() + self._load_seconds())
+        reply = self._ask(worker, message, ticket, deadline)
+        if reply is None:
+            raise CancelledError()
+        if reply != ("loaded",):
+            worker.generation = -1
+            raise InternalError()
+        worker.generation = generation
 
     def _ask(self, worker: _Worker, message: tuple, ticket: Ticket, deadline: float) -> tuple | None:
         try:

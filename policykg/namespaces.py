@@ -5,20 +5,41 @@ One module decides every IRI prefix so loaders, queries, API and viz agree.
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 from rdflib import Namespace, URIRef
 from rdflib.namespace import DCTERMS, OWL, PROV, RDF, RDFS, SKOS, TIME, XSD, ORG, SOSA
 
+
+class VocabularyNamespace(Namespace):
+    """A :class:`~rdflib.Namespace` that hands out one shared URIRef per name (vocabularies only:
+    loaders ask for ``PK.hasTarget`` hundreds of thousands of times, and each new URIRef is validated).
+
+    >>> V = VocabularyNamespace("http://example.org/v#")
+    >>> V.a is V.a, V["a"] == URIRef("http://example.org/v#a")
+    (True, True)
+    """
+
+    def term(self, name: str) -> URIRef:
+        return _vocabulary_term(str(self), name if isinstance(name, str) else "")
+
+
+@lru_cache(maxsize=8192)
+def _vocabulary_term(namespace: str, name: str) -> URIRef:
+    return URIRef(namespace + name)
+
+
 BASE = "https://w3id.org/policykg/"
-PK = Namespace(BASE + "ontology#")
+PK = VocabularyNamespace(BASE + "ontology#")
 """The policykg ontology (ontology/policykg.ttl)."""
 ID = Namespace(BASE + "id/")
 """Instance data: every entity IRI is ID + a path such as ``hokkaido/measure/abc123``."""
 GRAPH = Namespace(BASE + "graph/")
 """Named graphs: one per loaded source (``GRAPH[source_name]``)."""
-UNIT = Namespace(BASE + "unit/")
+UNIT = VocabularyNamespace(BASE + "unit/")
 """Units of measure used by indicators (ontology/policykg.ttl declares them)."""
-QUDT = Namespace("http://qudt.org/schema/qudt/")
-QUDT_UNIT = Namespace("http://qudt.org/vocab/unit/")
+QUDT = VocabularyNamespace("http://qudt.org/schema/qudt/")
+QUDT_UNIT = VocabularyNamespace("http://qudt.org/vocab/unit/")
 
 ONTOLOGY_GRAPH = GRAPH["ontology"]
 CURATED_ALIGNMENTS_GRAPH_PREFIX = "alignments-"

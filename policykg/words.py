@@ -268,6 +268,26 @@ UI: dict[str, dict[str, str]] = {
     "shown": {"ja": "表示中", "en": "Shown"},
     "nodes": {"ja": "ノード", "en": "nodes"},
     "edges": {"ja": "エッジ", "en": "edges"},
+    # the network view at scale: groups (issue 13)
+    "group_national": {"ja": "国の計画ごとのまとまり", "en": "Group: national plan"},
+    "group_jurisdiction": {"ja": "自治体ごとのまとまり", "en": "Group: jurisdiction"},
+    "group_area": {"ja": "分野ごとのまとまり", "en": "Group: policy area"},
+    "group_plan": {"ja": "計画ごとのまとまり", "en": "Group: plan"},
+    "group_other": {"ja": "その他のまとまり", "en": "Group: other"},
+    "group_other_label": {"ja": "その他", "en": "Other"},
+    "groups": {"ja": "まとまり", "en": "Groups"},
+    "group_note": {"ja": "ノードが多いため、まとまりごとに表示しています。まとまりを選んで展開できます。",
+                   "en": "There are many nodes, so they are shown in groups. Choose a group to expand it."},
+    "group_choice": {"ja": "展開するまとまり", "en": "Group to expand"},
+    "expand": {"ja": "展開する", "en": "Expand"},
+    "expanding": {"ja": "読み込み中…", "en": "Loading…"},
+    "expanded": {"ja": "展開しました", "en": "Expanded"},
+    "expand_failed": {"ja": "展開できませんでした", "en": "Could not expand"},
+    "group_members": {"ja": "含まれるノード", "en": "Nodes in the group"},
+    "group_links": {"ja": "つながりの数", "en": "Links"},
+    "group_alone": {"ja": "このまとまりだけを表示", "en": "Show this group alone"},
+    "partly_shown": {"ja": "一部のみ展開", "en": "Partly expanded"},
+    "node_total": {"ja": "全体", "en": "In all"},
 }
 """UI word key → {lang: text}: page furniture, report headings, gap-list titles, network-view controls."""
 

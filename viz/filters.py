@@ -85,15 +85,19 @@ def make_filter(
     )
     unknown_kinds = [k for k in f.kinds if k not in KIND_BY_KEY]
     if unknown_kinds:
-        raise ParameterError(f"unknown kind {', '.join(unknown_kinds)}; allowed: {', '.join(KIND_BY_KEY)}", field="kind")
+        raise ParameterError(f"種類「{'、'.join(unknown_kinds)}」はありません（使えるもの: {'、'.join(KIND_BY_KEY)}） / "
+                             f"unknown kind {', '.join(unknown_kinds)}; allowed: {', '.join(KIND_BY_KEY)}", field="kind")
     unknown_ev = [e for e in f.evidence if e not in ALIGNMENT_EVIDENCE]
     if unknown_ev:
-        raise ParameterError(f"unknown evidence {', '.join(unknown_ev)}; allowed: {', '.join(ALIGNMENT_EVIDENCE)}",
+        raise ParameterError(f"根拠「{'、'.join(unknown_ev)}」はありません（使えるもの: {'、'.join(ALIGNMENT_EVIDENCE)}） / "
+                             f"unknown evidence {', '.join(unknown_ev)}; allowed: {', '.join(ALIGNMENT_EVIDENCE)}",
                              field="evidence")
     if not 0 <= f.hops <= MAX_HOPS:
-        raise ParameterError(f"hops must be between 0 and {MAX_HOPS}, got {f.hops}", field="hops")
+        raise ParameterError(f"ホップ数は 0 から {MAX_HOPS} までです（指定: {f.hops}） / "
+                             f"hops must be between 0 and {MAX_HOPS}, got {f.hops}", field="hops")
     if f.min_score is not None and not 0 <= f.min_score <= 1:
-        raise ParameterError(f"min_score must be between 0 and 1, got {f.min_score}", field="min_score")
+        raise ParameterError(f"最低スコアは 0 から 1 までです（指定: {f.min_score}） / "
+                             f"min_score must be between 0 and 1, got {f.min_score}", field="min_score")
     return f
 
 

@@ -24,6 +24,7 @@ from importlib.resources import files
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from markupsafe import Markup
 
+from policykg.viz.cluster import group_positions
 from policykg.viz.layout import LARGE_GRAPH_NODES, Layout, precompute_positions, vis_options
 from policykg.viz.ui_text import LANGS, UI_TEXT
 
@@ -86,24 +87,32 @@ def csp_hash(text: str) -> str:
     return "'sha256-" + base64.b64encode(hashlib.sha256(text.encode("utf-8")).digest()).decode("ascii") + "'"
 
 
-def content_security_policy(scripts: list[str], styles: list[str]) -> str:
-    """No other origin, no eval, no inline code except the listed hashes; data: images for vis CSS."""
+def content_security_policy(scripts: list[str], styles: list[str], *, connect: bool = False) -> str:
+    """No other origin, no eval, no inline code except the listed hashes; data: images for vis CSS.
+    ``connect``: the page may fetch from its own origin (a grouped page expanding a group), nowhere else."""
     return "; ".join([
         "default-src 'none'",
         "script-src " + " ".join(csp_hash(s) for s in scripts),
         "style-src " + " ".join(csp_hash(s) for s in styles),
         "img-src data:",
-        "connect-src 'none'",
+        "connect-src 'self'" if connect else "connect-src 'none'",
         "base-uri 'none'",
         "form-action 'none'",
     ])
 
 
-def page_data(model: dict, *, lang: str, layout: Layout) -> dict:
-    """What the browser code receives: the model plus options, UI strings and (large graphs) positions."""
+def page_data(model: dict, *, lang: str, layout: Layout, group_url: str | None = None) -> dict:
+    """What the browser code receives: the model plus options, UI strings and (large graphs) positions.
+
+    A grouped model (:func:`policykg.viz.cluster.cluster_model`) is always placed by the server (group
+    grid, physics off); ``group_url`` is where the page fetches a group's members (served pages only)."""
     nodes, edges = model["nodes"], model["edges"]
-    large = len(nodes) > LARGE_GRAPH_NODES
-    if large:
+    grouped = model.get("grouped")
+    large = len(nodes) > LARGE_GRAPH_NODES or grouped is not None
+    if grouped is not None:
+        positions = group_positions(nodes)
+        nodes = [{**n, "x": positions[n["id"]][0], "y": positions[n["id"]][1]} for n in nodes]
+    elif large:
         positions = precompute_positions(nodes, edges, layout)
         nodes = [{**n, "x": positions[n["id"]][0], "y": positions[n["id"]][1]} for n in nodes]
     else:
@@ -121,15 +130,16 @@ def page_data(model: dict, *, lang: str, layout: Layout) -> dict:
         "legend": model["legend"],
         "ui": UI_TEXT,
         "options": vis_options(layout, large=large, node_count=len(nodes)),
+        "grouped": None if grouped is None else {**grouped, "url": group_url},
     }
 
 
-@lru_cache(maxsize=1)
-def _shipped_code() -> tuple[str, dict[str, Markup]]:
+@lru_cache(maxsize=2)
+def _shipped_code(connect: bool = False) -> tuple[str, dict[str, Markup]]:
     """The CSP and the inlined scripts and styles: the same for every page, so hashed and checked once."""
     vis_js, vis_css = vis_assets()
     app_js, app_css = app_assets()
-    csp = content_security_policy([vis_js, app_js], [vis_css, app_css])
+    csp = content_security_policy([vis_js, app_js], [vis_css, app_css], connect=connect)
     return csp, {
         "vis_js": _inline(vis_js, "</script"),
         "app_js": _inline(app_js, "</script"),
@@ -139,12 +149,13 @@ def _shipped_code() -> tuple[str, dict[str, Markup]]:
 
 
 def render_page(model: dict, *, lang: str = "ja", layout: Layout = Layout.hierarchical,
-                json_url: str | None = None) -> RenderedPage:
-    """The page for ``model`` (already filtered). ``json_url`` links the JSON twin when served."""
+                json_url: str | None = None, group_url: str | None = None) -> RenderedPage:
+    """The page for ``model`` (already filtered, or grouped). ``json_url`` links the JSON twin when served;
+    ``group_url`` (grouped pages, served) is the members route, and lets the page fetch from its origin."""
     if lang not in LANGS:
         raise ValueError(f"unknown language {lang!r}; choose one of {', '.join(LANGS)}")
-    data = script_json(page_data(model, lang=lang, layout=layout))
-    csp, code = _shipped_code()
+    data = script_json(page_data(model, lang=lang, layout=layout, group_url=group_url))
+    csp, code = _shipped_code(bool(group_url))
     html = _environment().get_template("network.html").render(
         lang=lang,
         ui=UI_TEXT[lang],
@@ -154,6 +165,7 @@ def render_page(model: dict, *, lang: str = "ja", layout: Layout = Layout.hierar
         **code,
         node_count=len(model["nodes"]),
         edge_count=len(model["edges"]),
+        grouped=model.get("grouped"),
     )
     return RenderedPage(html=html, csp=csp)
 

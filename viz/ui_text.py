@@ -18,6 +18,10 @@ VIZ_WORDS: dict[str, str] = {
     "rationale": "rationale", "links": "links", "entityPage": "entity_page", "trace": "trace",
     "supporters": "supporters", "focus": "focus", "hops": "hops", "showAll": "show_all", "close": "close",
     "status": "status", "shown": "shown", "nodes": "nodes", "edges": "edges",
+    "groups": "groups", "groupNote": "group_note", "groupChoice": "group_choice", "expand": "expand",
+    "expanding": "expanding", "expanded": "expanded", "expandFailed": "expand_failed",
+    "groupMembers": "group_members", "groupLinks": "group_links", "groupAlone": "group_alone",
+    "partlyShown": "partly_shown", "nodeTotal": "node_total",
 }
 """The page's word name → its :func:`policykg.words.t` key."""
 

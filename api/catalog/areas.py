@@ -26,7 +26,10 @@ def list_areas(store: Store, lang: str) -> list[dict]:
         entry["plan"] = entry["plan"] or row.get("plan")
         if row.get("goal") is not None and row["goal"] not in goals[area]:
             goals[area].append(row["goal"])
-    directions = list_directions(store, lang)
+    by_area: dict[str, list[dict]] = defaultdict(list)  # one pass: each direction under its area, in list order
+    for d in list_directions(store, lang):
+        if d["area"]:
+            by_area[d["area"]["iri"]].append(_short(d))
     items = []
     for area, entry in info.items():
         items.append({
@@ -35,7 +38,7 @@ def list_areas(store: Store, lang: str) -> list[dict]:
             "ordinal": entry["ordinal"],
             "goal": pick_label(goals[area], lang) or None,
             "plan": index.ref(entry["plan"], lang) if entry["plan"] is not None else None,
-            "directions": [_short(d) for d in directions if d["area"] and d["area"]["iri"] == str(area)],
+            "directions": by_area.get(str(area), []),
         })
     return sorted(items, key=lambda a: (_num(a["ordinal"]), a["notation"] or "", a["label"]))
 

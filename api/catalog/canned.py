@@ -42,11 +42,12 @@ def get_canned(name: str) -> queries.CannedQuery:
     return queries.load_query(name)
 
 
-def canned_job(name: str, params: Mapping[str, str], *, max_rows: int) -> QueryJob:
+def canned_job(name: str, params: Mapping[str, str], *, max_rows: int, graphs: tuple[str, ...] = ()) -> QueryJob:
     """The worker job for a canned query: parameters typed and bound by the engine, never spliced.
 
     The worker checks and runs it like any ``/sparql`` query: parse-tree guard, confinement, time
-    limit, memory cap and row cap.
+    limit, memory cap and row cap. ``graphs``: the dataset (default and named graphs) of one jurisdiction
+    (:func:`policykg.graph.jurisdictions.scope_graphs`); empty = the whole store.
 
     :raises QueryNotFound: unknown query name.
     :raises QueryError: an undeclared parameter, a value of the wrong type, or a value too long.
@@ -61,6 +62,8 @@ def canned_job(name: str, params: Mapping[str, str], *, max_rows: int) -> QueryJ
         media_type=results.SPARQL_JSON,
         max_rows=max_rows,
         bindings=tuple(sorted(bindings.items())),
+        default_graphs=tuple(graphs),
+        named_graphs=tuple(graphs),
         graph_as_rows=True,
     )
 

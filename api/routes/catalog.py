@@ -19,6 +19,8 @@ from policykg.api.catalog.sparql import page
 from policykg.api import negotiation
 from policykg.api.answers import answer_cache, cache_of, cached_json, encode_json, json_response
 from policykg.api.deps import get_store
+from policykg.errors import QueryError
+from policykg.graph.jurisdictions import ScopedStore, scope_graphs
 from policykg.graph.store import Store
 from policykg.words import DEFAULT_LANG, LANGS, Lang
 
@@ -104,14 +106,15 @@ def _build_list(state, name: str, lang: str, jurisdiction: str | None) -> list[d
     if jurisdiction is None:
         items = LISTS[name](store, lang)
         return items if name == "national_plans" else juris.annotate(items, known_jurisdictions(state, lang))
-    everything = list_for(state, name, lang)
+    if name == "national_plans":
+        return list_for(state, name, lang)
+    # Only the jurisdiction's named graphs and the national side are read (nothing copied, no full list).
+    scope = ScopedStore(store, jurisdiction)
     if name == "national_items":  # national items this jurisdiction's measures support (or a sub-item of)
         supported = cache_of(state).get_or_build(store.generation, ("supported", jurisdiction),
-                                                 lambda: juris.supported_items(store, jurisdiction))
-        return [i for i in everything if i["iri"] in supported]
-    if name == "national_plans":
-        return everything
-    return juris.only(everything, jurisdiction)
+                                                 lambda: juris.supported_items(scope, jurisdiction))
+        return [i for i in juris.annotate(LISTS[name](scope, lang), known_jurisdictions(state, lang)) if i["iri"] in supported]
+    return juris.only(juris.annotate(LISTS[name](scope, lang), known_jurisdictions(state, lang)), jurisdiction)
 
 
 def list_for(state, name: str, lang: str, jurisdiction: str | None = None) -> list[dict]:
@@ -181,10 +184,22 @@ async def _paged(request: Request, name: str, lang: str, paging: Paging, jurisdi
 
 
 def warm_up(app) -> None:
-    """Compute the first page of every list in both languages now, so the first visitors (and a load
+    """Compute the first page of every list in both languages, so the first visitors (and a load
     test) do not wait for them; then move everything alive into the permanent GC generation
     (``gc.freeze``), so full collections during requests no longer walk the store's terms and caches.
-    Used by ``policykg serve`` before it starts listening."""
+
+    On an app that is not serving yet (``policykg serve`` calls this before it starts listening) the
+    work is left to the app's start-up, which runs it in a background thread: the server answers at
+    once, and a request for a list that is still being computed waits for that one computation (a
+    national store takes minutes to warm). On a running app it is done now, before returning."""
+    if not getattr(app.state, "started", False):
+        app.state.warm_up_pending = True
+        return
+    warm_lists(app)
+
+
+def warm_lists(app) -> None:
+    """The work of :func:`warm_up`, now (blocking: lists are computed from the whole store)."""
     import gc
 
     from policykg.urls import LANGS, using_default_lang
@@ -310,11 +325,25 @@ async def run_query(
     parameters come as query-string values and are bound, never spliced into the query text.
     A value may be an IRI, a ``prefix:local`` name, an entity id, or text.
 
+    Every canned query takes ``?jurisdiction=<key>``: it then runs over that jurisdiction's named graphs and
+    the national side only (the query's dataset; the text is unchanged and nothing is pasted into it).
+
     Runs like ``/sparql``: SPARQL guard, killable query worker with the ``query_timeout`` limit (504),
     the ``max_rows`` cap (``X-PolicyKG-Truncated`` / ``X-PolicyKG-Row-Limit`` headers) and the answer cache."""
     from policykg.api.routes.sparql import run_job
 
     settings = request.app.state.settings
-    params = {k: v for k, v in request.query_params.items() if k != "lang"}
-    job = canned.canned_job(name, params, max_rows=settings.max_rows)
+    params = {k: v for k, v in request.query_params.items() if k not in ("lang", "jurisdiction")}
+    jurisdiction = request.query_params.get("jurisdiction")
+    graphs: tuple[str, ...] = ()
+    if jurisdiction is not None and jurisdiction.strip():
+        if len(jurisdiction) > 100:
+            raise QueryError("パラメータ jurisdiction が長すぎます / parameter jurisdiction is longer than 100 characters")
+        key = await run_in_threadpool(check_jurisdiction, request, jurisdiction)
+        if name.startswith("rollup-"):  # national roll-ups: the jurisdiction is their ?key, where they have one
+            if any(p.name == "key" for p in canned.get_canned(name).params):
+                params["key"] = key
+        else:
+            graphs = tuple(await run_in_threadpool(scope_graphs, get_store(request), key))
+    job = canned.canned_job(name, params, max_rows=settings.max_rows, graphs=graphs)
     return await run_job(request, job, media_type=negotiation.JSON)

@@ -1,7 +1,10 @@
-"""The interactive network: ``GET /viz`` (self-contained HTML page) and its JSON twin ``GET /viz.json``.
+"""The interactive network: ``GET /viz`` (self-contained HTML page), its JSON twin ``GET /viz.json``,
+and ``GET /viz/cluster`` (one group's members, for a grouped page).
 
 Filtering happens on the server (viz/filters.py), so large graphs reach the browser already cut
-down. Models and pages are cached per ``store.generation``: an update shows on the next view.
+down. Above :data:`policykg.viz.cluster.CLUSTER_THRESHOLD` nodes the page draws groups (by jurisdiction,
+or by area within one jurisdiction) and fetches a group's members when the planner expands it.
+Models and pages are cached per ``store.generation``: an update shows on the next view.
 """
 
 from __future__ import annotations
@@ -15,6 +18,18 @@ from policykg.api.answers import AnswerCache
 from policykg.api.deps import settings_dependency, store_dependency
 from policykg.api.settings import Settings
 from policykg.graph.store import Store
+from policykg.graph.jurisdictions import jurisdictions
+from policykg.viz.cluster import (
+    MAX_MEMBERS,
+    Grouping,
+    check_group,
+    choose_mode,
+    cluster_model,
+    group_filter_params,
+    group_members,
+    grouping,
+    should_cluster,
+)
 from policykg.viz.filters import MAX_HOPS, VizFilter, apply_filters, filter_params, make_filter
 from policykg.viz.layout import Layout
 from policykg.graph.jurisdictions import jurisdiction_view, resolve_jurisdiction
@@ -64,12 +79,40 @@ def _filtered_model(request: Request, store: Store, f: VizFilter) -> dict:
     return cache.get_or_build(generation, ("filtered", f), lambda: apply_filters(full, f))
 
 
+def _jurisdiction_names(request: Request, store: Store) -> dict[str, dict[str, str]]:
+    """``{key: {"ja": name, "en": name}}`` of the loaded local plans (cached per generation)."""
+    def build() -> dict[str, dict[str, str]]:
+        ja, en = jurisdictions(store, "ja"), jurisdictions(store, "en")
+        return {key: {"ja": name, "en": en.get(key, name)} for key, name in ja.items()}
+
+    return _cache(request).get_or_build(store.generation, ("jurisdiction-names",), build)
+
+
+def _grouping(request: Request, store: Store, f: VizFilter, model: dict) -> Grouping:
+    return grouping(choose_mode(model, f), _jurisdiction_names(request, store))
+
+
+def _grouped_model(request: Request, store: Store, f: VizFilter) -> dict:
+    """The grouped overview of the filtered model, each group linking to /viz for that group alone."""
+    model = _filtered_model(request, store, f)
+
+    def build() -> dict:
+        grouped = cluster_model(model, _grouping(request, store, f, model))
+        for node in grouped["nodes"]:
+            node["detail"] = None if node["key"] == "other" else _url("/viz", group_filter_params(node["key"], f))
+        return grouped
+
+    return _cache(request).get_or_build(store.generation, ("grouped", f), build)
+
+
 @router.get("/viz", response_class=HTMLResponse, summary="ネットワーク図 / interactive network (HTML)")
 def viz_page(
     request: Request,
     f: VizFilter = Depends(viz_filter),
     layout: Layout = Query(Layout.hierarchical, description="hierarchical (national left, local right) or force."),
     lang: Lang | None = Query(None, description="Page language (ja or en); the page can switch."),
+    grouped: bool | None = Query(None, description="Draw groups (true) or every node (false); by default groups "
+                                 "above 2,000 nodes."),
     store: Store = Depends(store_dependency),
     settings: Settings = Depends(settings_dependency),
 ) -> HTMLResponse:
@@ -78,10 +121,18 @@ def viz_page(
         language = "ja"
     model = _filtered_model(request, store, f)
     json_url = _url("/viz.json", filter_params(f))
-    page = _cache(request).get_or_build(
-        store.generation, ("page", f, layout, language),
-        lambda: render_page(model, lang=language, layout=layout, json_url=json_url),
-    )
+    overview = _grouped_model(request, store, f) if should_cluster(model, grouped) else None
+    if overview is not None and (grouped or len(overview["nodes"]) > 1):
+        group_url = _url("/viz/cluster", filter_params(f))
+        page = _cache(request).get_or_build(
+            store.generation, ("grouped-page", f, layout, language),
+            lambda: render_page(overview, lang=language, layout=layout, json_url=json_url, group_url=group_url),
+        )
+    else:
+        page = _cache(request).get_or_build(
+            store.generation, ("page", f, layout, language),
+            lambda: render_page(model, lang=language, layout=layout, json_url=json_url),
+        )
     headers = {
         "Content-Security-Policy": page.csp + "; frame-ancestors 'none'",  # nosniff etc.: SecurityHeadersMiddleware
         "Link": f'<{json_url}>; rel="alternate"; type="application/json"',
@@ -107,3 +158,21 @@ def viz_json(
         "legend": model["legend"],
     }
     return JSONResponse(body, headers={"Link": f'<{_url("/viz", filter_params(f))}>; rel="alternate"; type="text/html"'})
+
+
+@router.get("/viz/cluster", summary="まとまりの中身 / one group's members (JSON, bounded)")
+def viz_cluster(
+    request: Request,
+    group: str | None = Query(None, description="The group to expand, as a grouped /viz page names it."),
+    limit: int = Query(MAX_MEMBERS, ge=1, le=MAX_MEMBERS, description="At most this many members."),
+    f: VizFilter = Depends(viz_filter),
+    store: Store = Depends(store_dependency),
+) -> JSONResponse:
+    key = check_group(group)
+    model = _filtered_model(request, store, f)
+    g = _grouping(request, store, f, model)
+    answer = _cache(request).get_or_build(store.generation, ("members", f, key, limit),
+                                          lambda: group_members(model, g, key, limit=limit))
+    body = {"ok": True, "generation": store.generation,
+            "filters": {k: v for k, v in filter_params(f).items() if v is not None}, **answer}
+    return JSONResponse(body)

@@ -12,12 +12,14 @@ from decimal import Decimal
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.term import Node
 
+from policykg.graphs import blank, literal
 from policykg.ids import normalize_label
 from policykg.loaders.deck.segment import Deck
 from policykg.values import Interval, Quantity, TimeValue
 from policykg.namespaces import DCTERMS, PK, PROV, QUDT, RDF, RDFS, SKOS, TIME, UNIT, XSD
 
 _TIME_UNIT = {"year": TIME.unitYear, "month": TIME.unitMonth, "day": TIME.unitDay}
+_XSD_DATE, _XSD_GYEAR = XSD.date, XSD.gYear
 
 
 @dataclass
@@ -90,18 +92,18 @@ def time_node(graph: Graph, value: TimeValue) -> BNode:
 
     Every loader writes dates this way (the observation CSV too), so queries read them alike.
     """
-    node = BNode()
+    node = blank()
     if isinstance(value, Interval):
         graph.add((node, RDF.type, TIME.ProperInterval))
         graph.add((node, TIME.hasBeginning, time_node(graph, value.begin)))
         graph.add((node, TIME.hasEnd, time_node(graph, value.end)))
     else:
         graph.add((node, RDF.type, TIME.Instant))
-        graph.add((node, TIME.inXSDDate, Literal(value.date, datatype=XSD.date)))
+        graph.add((node, TIME.inXSDDate, literal(value.date, datatype=_XSD_DATE)))
         graph.add((node, TIME.unitType, _TIME_UNIT[value.unit]))
         if value.fiscal_year is not None:
-            graph.add((node, PK.fiscalYear, Literal(str(value.fiscal_year), datatype=XSD.gYear)))
-    graph.add((node, PK.originalText, Literal(value.text)))
+            graph.add((node, PK.fiscalYear, literal(str(value.fiscal_year), datatype=_XSD_GYEAR)))
+    graph.add((node, PK.originalText, literal(value.text)))
     return node
 
 
@@ -119,7 +121,7 @@ def quantity(em: Emitter, node: URIRef, q: Quantity) -> None:
 def end_date(value: TimeValue) -> Literal:
     """The ``pk:date`` / ``pk:dueDate`` shortcut: the resolved date (a period: its end)."""
     instant = value.end if isinstance(value, Interval) else value
-    return Literal(instant.date, datatype=XSD.date)
+    return literal(instant.date, datatype=_XSD_DATE)
 
 
 def decimal(value: Decimal) -> Literal:

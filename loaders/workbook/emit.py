@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 
 from rdflib import BNode, Graph, Literal, URIRef
 
+from policykg.graphs import blank, fast_graph, literal
 from policykg.ids import normalize_label
 from policykg.loaders.deck.emit import decimal, end_date, time_node, unit_iri
 from policykg.values import Quantity, TimeValue
@@ -21,15 +22,18 @@ class RowEmitter:
     """Writes one workbook's triples into ``graph``; ``doc`` is the workbook's pk:SourceDocument."""
 
     doc: URIRef
-    graph: Graph = field(default_factory=lambda: Graph(store="SimpleMemory"))
-    """A triple store without contexts: a quarter faster to fill than rdflib's default (the benchmark's 200k triples)."""
+    graph: Graph = field(default_factory=fast_graph)
+    """Append-first (:mod:`policykg.graphs`): the benchmark's 210k triples fill it about 5× faster than rdflib's stores."""
+
+    locations: dict[tuple[str, int], BNode] = field(default_factory=dict)
+    """One source-location node per (sheet, row): an indicator, its baseline and its target share their row's."""
 
     def __post_init__(self) -> None:
         for prefix, iri in PREFIXES.items():
             self.graph.bind(prefix, iri)
 
     def add(self, s, p, o) -> None:
-        self.graph.add((s, p, o))
+        self.graph.store.add((s, p, o), self.graph)  # past Graph.add's per-term checks: every term here is ours
 
     def entity(self, iri: URIRef, classes: tuple[URIRef, ...], label: str, sheet: str, row: int, *,
                scheme: URIRef | None = None, en: str = "") -> URIRef:
@@ -46,16 +50,20 @@ class RowEmitter:
         return iri
 
     def derived(self, iri: URIRef, sheet: str, row: int) -> None:
-        """``prov:wasDerivedFrom`` the workbook and a source location (sheet, row)."""
+        """``prov:wasDerivedFrom`` the workbook and the source location of (sheet, row), made once per row."""
         self.add(iri, PROV.wasDerivedFrom, self.doc)
-        loc = BNode()
+        loc = self.locations.get((sheet, row))
+        if loc is None:
+            loc = self.locations[(sheet, row)] = blank()
+            self.add(loc, RDF.type, PK.SourceLocation)
+            self.add(loc, PK.document, self.doc)
+            self.add(loc, PK.section, literal(sheet))
+            self.add(loc, PK.line, literal(row))
         self.add(iri, PK.sourceLocation, loc)
-        self.add(loc, RDF.type, PK.SourceLocation)
-        self.add(loc, PK.document, self.doc)
-        self.add(loc, PK.section, Literal(sheet))
-        self.add(loc, PK.line, Literal(row))
 
     def alt_labels(self, iri: URIRef, labels: list[str]) -> None:
+        if not labels:
+            return
         have = {normalize_label(str(o)) for p in (SKOS.prefLabel, SKOS.altLabel) for o in self.graph.objects(iri, p)}
         for label in labels:
             if normalize_label(label) not in have:
@@ -73,7 +81,7 @@ class RowEmitter:
         if q.value is not None:
             self.add(node, QUDT.numericValue, decimal(q.value))
             self.add(node, QUDT.unit, unit_iri(q.unit))
-            self.add(node, PK.unitText, Literal(q.unit_text))
+            self.add(node, PK.unitText, literal(q.unit_text))
         self.add(node, PK.valueText, Literal(q.text))
         for note in q.notes:
             self.add(node, PK.note, Literal(note, lang="ja"))

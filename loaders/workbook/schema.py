@@ -13,6 +13,7 @@ files after the English key (``areas.csv``), the Japanese name (``分野.csv``) 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
 
 MAX_ROWS = 5000
 """Data rows per sheet; more is refused (a plan has hundreds of rows, not tens of thousands)."""
@@ -61,7 +62,11 @@ class Sheet:
         return f"{self.ja} / {self.en}"
 
     def column(self, key: str) -> Column:
-        return next(c for c in self.columns if c.key == key)
+        return self._by_key[key]
+
+    @cached_property
+    def _by_key(self) -> dict[str, Column]:
+        return {c.key: c for c in self.columns}
 
 
 def _id(what: str) -> Column:

@@ -18,9 +18,7 @@ from rdflib import Graph
 from policykg.cli.app import align_app, app
 from policykg.cli.common import BackendOption, StoreOption, cli_errors, open_store_for_cli
 from policykg.errors import SourceError
-from policykg.graph.analysis.evaluate import evaluate_methods
 from policykg.graph.analysis.suggest import DEFAULT_METHOD, METHODS, inferred_graph, suggest
-from policykg.graph.analysis.trace import trace_all, trace_measure, trace_national
 from policykg.graph.pipeline import load_graphs, union_after
 from policykg.graph.store import Store
 from policykg.namespaces import INFERRED_ALIGNMENTS_GRAPH
@@ -60,6 +58,8 @@ def run_evaluate(store: Store, *, methods: list[str] | None = None) -> dict:
     unknown = [m for m in methods or [] if m not in METHODS]
     if unknown:
         raise ValueError(f"unknown method(s) {', '.join(unknown)}; choose from {', '.join(METHODS)}")
+    from policykg.graph.analysis.evaluate import evaluate_methods  # networkx and friends: only when asked
+
     return evaluate_methods(store, methods or None)
 
 
@@ -102,6 +102,8 @@ def run_trace(store: Store, target: str | None = None, *, all_measures: bool = F
     """
     if sum(bool(x) for x in (target, all_measures, national)) != 1:
         raise ValueError("give exactly one of LABEL|IRI, --all, --national LABEL|IRI")
+    from policykg.graph.analysis.trace import trace_all, trace_measure, trace_national
+
     if all_measures:
         return trace_all(store, include_inferred=include_inferred)
     if national:

@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
 
 from policykg.cli.app import app
 from policykg.cli.common import cli_errors
-from policykg.viz.export import ExportSummary, export_html
-from policykg.viz.filters import make_filter
 from policykg.viz.layout import Layout
-from policykg.viz.ui_text import Lang
+from policykg.words import Lang
+
+if TYPE_CHECKING:  # the network writer (networkx, templates) loads only when this command runs
+    from policykg.viz.export import ExportSummary
 
 
 def run_viz(*, out: Path, store_dir: Path | None = None, focus: str | None = None, hops: int = 2,
@@ -24,6 +26,9 @@ def run_viz(*, out: Path, store_dir: Path | None = None, focus: str | None = Non
     :raises SourceError: invalid filter values or sources; :raises LabelNotFound, AmbiguousLabel: bad focus/plan/area.
     :raises StoreNotFound: ``store_dir`` holds no store (nothing is created).
     """
+    from policykg.viz.export import export_html
+    from policykg.viz.filters import make_filter
+
     viz_filter = make_filter(plans=plans, areas=areas, kinds=kinds, evidence=evidence, min_score=min_score,
                              focus=focus, hops=hops, jurisdiction=jurisdiction)
     if store_dir is not None:

@@ -18,7 +18,7 @@ from fuzz_support import MODE_IDS, MODES, fuzz_get
 OPERATIONS = [
     "/api/overview", "/api/areas", "/api/directions", "/api/measures", "/api/measures/{measure_id}",
     "/api/national-plans", "/api/national-items", "/api/indicators", "/api/search", "/api/queries",
-    "/api/queries/{name}",
+    "/api/queries/{name}", "/api/rollups",
 ]
 
 

@@ -37,11 +37,21 @@ def _client(store: RemoteStore, **settings: object) -> TestClient:
 # --- the same answers as the embedded store -----------------------------------------------------
 
 
+META = URIRef("urn:policykg:meta")
+"""The roll-ups' meta graph (graph/summaries.py): kept by embedded stores only, not (yet) on a store server."""
+
+
+def _loaded(store) -> tuple[int, list]:
+    """Quads and graph names of what was loaded: everything but the embedded store's roll-ups."""
+    return sum(1 for q in store.quads() if q[3] != META), [g for g in store.graph_names() if g != META]
+
+
 def test_canned_queries_give_the_same_rows(built_server, hokkaido_store):
     store = remote(built_server)
-    assert len(store) == len(hokkaido_store)
-    assert store.graph_names() == hokkaido_store.graph_names()
+    assert _loaded(store) == _loaded(hokkaido_store)
     for name in query_names():
+        if name.startswith("rollup-"):  # read the roll-ups, which a store server does not keep
+            continue
         text = load_query(name).text
         here, there = hokkaido_store.query(text), store.query(text)
         assert isinstance(there, SelectResult), name
@@ -76,10 +86,10 @@ def test_cli_build_into_the_server(oxigraph_server, hokkaido_store):
                                           "--update-endpoint", f"{url}/update", "--graph-store", f"{url}/store"])
     assert result.exit_code == 0, result.output
     store = remote(url)
-    assert len(store) == len(hokkaido_store) and store.graph_names() == hokkaido_store.graph_names()
+    assert _loaded(store) == _loaded(hokkaido_store)
     again = CliRunner().invoke(cli_app, ["build", "--no-validate", "--sparql-endpoint", f"{url}/query",
                                          "--update-endpoint", f"{url}/update", "--graph-store", f"{url}/store"])
-    assert again.exit_code == 0 and len(remote(url)) == len(hokkaido_store)  # graphs replaced, not doubled
+    assert again.exit_code == 0 and _loaded(remote(url)) == _loaded(hokkaido_store)  # graphs replaced, not doubled
 
 
 def test_store_and_endpoint_together_is_a_clear_error(tmp_path):

@@ -32,3 +32,11 @@ def mini_model(mini_store):
 def xss_store() -> OxigraphStore:
     """tests/viz/data/xss.trig: labels, rationale and sections that are HTML/JS payloads."""
     return load_trig(DATA / "xss.trig")
+
+
+@pytest.fixture(scope="session")
+def groups_store() -> OxigraphStore:
+    """Three jurisdictions over one national side: testpref (テスト県), otherpref (別の県) and xss. Read-only."""
+    from viz_support import load_two_jurisdictions
+
+    return load_two_jurisdictions()

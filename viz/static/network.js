@@ -40,6 +40,9 @@
   function safeHref(url) { return typeof url === "string" && /^(\/(?!\/)|https?:\/\/)/.test(url) ? url : null; }
   function normalize(text) { return String(text).normalize("NFKC").replace(/[\s\u3000]+/g, "").toLowerCase(); }
 
+  var GROUP_EDGE_LABELS = 300;
+  function isGroup(n) { return n.kind.indexOf("group_") === 0; }
+  function visLabel(n) { return isGroup(n) ? short(label(n)) + " (" + n.count + ")" : short(label(n)); }
   function nodeColor(n) {
     if (n.kind === "indicator") { return n.status && statusInfo[n.status] ? statusInfo[n.status].color : legend.noStatusColor; }
     return kindStyle[n.kind].color;
@@ -47,8 +50,8 @@
   function visNode(n) {
     var color = nodeColor(n), style = kindStyle[n.kind];
     var v = {
-      id: n.id, label: short(label(n)), shape: style.shape, level: n.level,
-      size: Math.min(style.size, legend.maxNodeSize),
+      id: n.id, label: visLabel(n), shape: style.shape, level: n.level,
+      size: isGroup(n) ? n.size : Math.min(style.size, legend.maxNodeSize),
       color: { background: color, border: "#2c3e50", highlight: { background: color, border: "#000000" } },
       font: { size: style.font, color: "#1c2833", strokeWidth: 2, strokeColor: "#ffffff" }
     };
@@ -56,6 +59,12 @@
     return v;
   }
   function visEdge(e) {
+    if (e.ev === "group") {    // links between two groups (or a node and a group): a count, width by log
+      // the count as a label only while few links are drawn (labels cost layout time; hover always tells)
+      return { id: e.id, from: e.from, to: e.to, label: data.edges.length <= GROUP_EDGE_LABELS ? String(e.count) : undefined,
+               font: { size: 12 },
+               width: Math.min(1 + Math.log2(e.count), 8), color: { color: "#85929e", highlight: "#000000" } };
+    }
     var inferred = e.ev === "inferred";
     var rel = relInfo[e.rel];
     return {
@@ -83,7 +92,7 @@
   /* Fit the shown nodes, then give labels a font that is at least minLabelPx on screen at that
      scale (all labels when few are shown, the plans/pillars/areas otherwise), refitting since bigger
      labels take room. Labels still smaller than that are not drawn (vis drawThreshold): hover shows them. */
-  var ROLE_ORDER = ["plan", "pillar_group", "area", "pillar", "national_item", "direction", "measure",
+  var ROLE_ORDER = ["group_national", "group_jurisdiction", "group_plan", "group_area", "group_other", "plan", "pillar_group", "area", "pillar", "national_item", "direction", "measure",
                     "indicator", "roadmap_row", "phase"];
   function textWidth(text, font) {      // canvas units; a kanji/kana is about one em, Latin about 0.6
     var w = 0;
@@ -163,10 +172,13 @@
   }
   network.on("hoverNode", function (p) {
     var n = byId[p.node];
-    showTooltip(label(n) + "\n" + named(kindStyle[n.kind], n.kind), p.pointer.DOM);
+    var text = label(n) + "\n" + named(kindStyle[n.kind], n.kind);
+    if (isGroup(n)) { text += "\n" + t("groupMembers") + ": " + n.count; }
+    showTooltip(text, p.pointer.DOM);
   });
   network.on("hoverEdge", function (p) {
     var e = edgeById[p.edge];
+    if (e.ev === "group") { showTooltip(t("groupLinks") + ": " + e.count, p.pointer.DOM); return; }
     var text = named(relInfo[e.rel], e.rel) + " — " + named(evidenceInfo[e.ev], e.ev);
     if (e.score !== null && e.score !== undefined) { text += "\n" + t("score") + ": " + e.score.toFixed(2); }
     showTooltip(text, p.pointer.DOM);
@@ -190,6 +202,32 @@
     var a = el("a", text); a.href = href; a.rel = "noopener";
     return a;
   }
+  function renderGroupPanel(n) {
+    var ul = section(t("groupMembers"));
+    ul.appendChild(el("li", t("nodeTotal") + ": " + n.count));
+    legend.kinds.forEach(function (k) {
+      if (n.counts[k.key]) { ul.appendChild(el("li", named(k, k.key) + ": " + n.counts[k.key])); }
+    });
+    var around = adjacency[n.id].filter(function (e) { return byId[e.from] && byId[e.to]; });
+    if (around.length) {
+      var con = section(t("groupLinks"));
+      around.slice(0, 50).forEach(function (e) {
+        var otherId = e.from === n.id ? e.to : e.from;
+        var li = el("li", (e.from === n.id ? "→ " : "← "));
+        li.appendChild(nodeButton(otherId)); li.appendChild(el("span", " " + e.count));
+        con.appendChild(li);
+      });
+    }
+    var actions = el("div", null, "pk-actions");
+    if (data.grouped && data.grouped.url) {
+      var expandBtn = el("button", t("expand")); expandBtn.type = "button"; expandBtn.id = "pk-panel-expand";
+      expandBtn.addEventListener("click", function () { expand(n.id); });
+      actions.appendChild(expandBtn);
+    }
+    var alone = link(t("groupAlone"), n.detail);
+    if (alone) { alone.id = "pk-group-alone"; actions.appendChild(alone); }
+    panel.appendChild(actions);
+  }
   function renderPanel() {
     var n = state.selected && byId[state.selected];
     panel.replaceChildren();
@@ -204,6 +242,7 @@
     panel.appendChild(badge);
     var other = state.lang === "en" ? n.label.ja : n.label.en;
     if (other && other !== label(n)) { panel.appendChild(el("p", t("otherLabel") + ": " + other, "pk-muted")); }
+    if (isGroup(n)) { renderGroupPanel(n); return; }
     if (n.alt.length) { var alts = section(t("altLabels")); n.alt.forEach(function (a) { alts.appendChild(el("li", a)); }); }
     if (n.kind === "indicator") {
       var st = section(t("status"));
@@ -219,7 +258,7 @@
         src.appendChild(el("li", parts.join(" / ")));
       });
     }
-    var aligned = adjacency[n.id].filter(function (e) { return e.ev !== "structure"; });
+    var aligned = adjacency[n.id].filter(function (e) { return e.ev !== "structure" && e.ev !== "group"; });
     if (aligned.length) {
       var al = section(t("alignments"));
       aligned.forEach(function (e) {
@@ -235,12 +274,13 @@
         al.appendChild(li);
       });
     }
-    var structural = adjacency[n.id].filter(function (e) { return e.ev === "structure"; });
+    var structural = adjacency[n.id].filter(function (e) { return e.ev === "structure" || e.ev === "group"; });
     if (structural.length) {
       var con = section(t("connections"));
       structural.slice(0, 50).forEach(function (e) {
         var otherId = e.from === n.id ? e.to : e.from;
-        var li = el("li", named(relInfo[e.rel], e.rel) + (e.from === n.id ? " → " : " ← "));
+        var rel = e.ev === "group" ? t("groupLinks") + " " + e.count : named(relInfo[e.rel], e.rel);
+        var li = el("li", rel + (e.from === n.id ? " → " : " ← "));
         li.appendChild(nodeButton(otherId));
         con.appendChild(li);
       });
@@ -269,8 +309,119 @@
     renderPanel();
   }
   network.on("click", function (p) {
-    if (p.nodes.length) { select(p.nodes[0]); }
+    if (!p.nodes.length) { return; }
+    var n = byId[p.nodes[0]];
+    if (n && isGroup(n) && data.grouped && data.grouped.url) { expand(n.id); } else { select(p.nodes[0]); }
   });
+
+  /* ---------- groups: expand one in place (members fetched from the server, bounded) ---------- */
+  function groupStatus(text) { var box = $("pk-group-status"); if (box) { box.textContent = text; } }
+  function addEdge(e) {
+    if (edgeById[e.id] || !byId[e.from] || !byId[e.to]) { return null; }
+    edgeById[e.id] = e; data.edges.push(e);
+    adjacency[e.from].push(e); adjacency[e.to].push(e);
+    return visEdge(e);
+  }
+  function dropNode(id) {
+    var gone = {};
+    adjacency[id].forEach(function (e) {
+      gone[e.id] = true; delete edgeById[e.id]; delete hiddenEdge[e.id];
+      var other = e.from === id ? e.to : e.from;
+      if (other !== id && adjacency[other]) {
+        adjacency[other] = adjacency[other].filter(function (x) { return x.id !== e.id; });
+      }
+    });
+    data.edges = data.edges.filter(function (e) { return !gone[e.id]; });
+    edges.remove(Object.keys(gone));
+    data.nodes = data.nodes.filter(function (n) { return n.id !== id; });
+    delete byId[id]; delete adjacency[id]; delete hiddenNode[id];
+    nodes.remove(id);
+  }
+  function mergeMembers(groupId, answer) {
+    var origin = network.getPositions([groupId])[groupId] || { x: 0, y: 0 };
+    dropNode(groupId);
+    var added = [], newEdges = [], memberIds = {};
+    answer.nodes.forEach(function (n) {
+      memberIds[n.id] = true;
+      if (byId[n.id]) { return; }
+      n.x += origin.x; n.y += origin.y;
+      byId[n.id] = n; adjacency[n.id] = []; data.nodes.push(n); added.push(n);
+    });
+    nodes.add(added.map(visNode));
+    makeRoom(added);
+    answer.edges.forEach(function (e) { var v = addEdge(e); if (v) { newEdges.push(v); } });
+    var counted = {};
+    answer.links.forEach(function (e) {
+      var member = memberIds[e.from] ? e.from : e.to, other = member === e.from ? e.to : e.from;
+      if (byId[other]) { var v = addEdge(e); if (v) { newEdges.push(v); } return; }
+      if (!byId[e.group]) { return; }
+      var from = member === e.from ? member : e.group, to = member === e.from ? e.group : member;
+      var id = "gl:" + from + "|" + to;
+      if (edgeById[id]) { edgeById[id].count += 1; counted[id] = true; return; }
+      var agg = addEdge({ id: id, from: from, to: to, rel: "group", ev: "group", count: 1, score: null });
+      if (agg) { counted[id] = true; }
+    });
+    Object.keys(counted).forEach(function (id) { newEdges.push(visEdge(edgeById[id])); });
+    edges.update(newEdges);
+    return added.map(function (n) { return n.id; });
+  }
+  /* Nodes already drawn where the expanded members now sit move sideways out of the members' box. */
+  function makeRoom(added) {
+    if (!added.length) { return; }
+    var margin = 80, box = { left: Infinity, right: -Infinity, top: Infinity, bottom: -Infinity }, mine = {};
+    added.forEach(function (n) {
+      mine[n.id] = true;
+      box.left = Math.min(box.left, n.x - margin); box.right = Math.max(box.right, n.x + margin);
+      box.top = Math.min(box.top, n.y - margin); box.bottom = Math.max(box.bottom, n.y + margin);
+    });
+    var ids = data.nodes.filter(function (n) { return !mine[n.id]; }).map(function (n) { return n.id; });
+    var positions = network.getPositions(ids), moves = [];
+    ids.forEach(function (id) {
+      var p = positions[id];
+      if (!p || p.x < box.left || p.x > box.right || p.y < box.top || p.y > box.bottom) { return; }
+      var x = (p.x - box.left < box.right - p.x) ? box.left - margin - (p.x - box.left) / 4
+                                                 : box.right + margin + (box.right - p.x) / 4;
+      moves.push({ id: id, x: x, y: p.y });
+    });
+    if (moves.length) { nodes.update(moves); }
+  }
+  function fillGroups() {
+    var box = $("pk-group");
+    if (!box) { return; }
+    var current = box.value;
+    box.replaceChildren();
+    data.nodes.filter(isGroup).forEach(function (n) {
+      var o = el("option", label(n) + " (" + n.count + ")"); o.value = n.id; box.appendChild(o);
+    });
+    if (current && byId[current]) { box.value = current; }
+    $("pk-expand").disabled = !box.options.length || !(data.grouped && data.grouped.url);
+  }
+  function expand(groupId) {
+    var n = byId[groupId];
+    if (!n || !isGroup(n) || !data.grouped || !data.grouped.url || state.expanding) { return; }
+    state.expanding = true;
+    document.body.dataset.expanding = "1";
+    groupStatus(t("expanding"));
+    var url = data.grouped.url + (data.grouped.url.indexOf("?") >= 0 ? "&" : "?") + "group=" + encodeURIComponent(n.key);
+    fetch(url, { headers: { Accept: "application/json" }, credentials: "same-origin" })
+      .then(function (r) { return r.json().then(function (body) { return { ok: r.ok, body: body }; }); })
+      .then(function (answer) {
+        if (!answer.ok || !answer.body.ok) { throw new Error(answer.body && answer.body.error ? answer.body.error : ""); }
+        var ids = mergeMembers(groupId, answer.body);
+        if (state.selected === groupId) { state.selected = null; renderPanel(); }
+        buildControls(); fillGroups(); applyFilters(); readableView(ids.length ? ids : shownIds());
+        var text = t("expanded") + ": " + label(n) + " (" + answer.body.shown + " / " + answer.body.total + ")";
+        if (answer.body.truncated) { text += " — " + t("partlyShown"); }
+        groupStatus(text);
+        var done = (document.body.dataset.expanded || "").split(" ").filter(Boolean);
+        done.push(n.key); document.body.dataset.expanded = done.join(" ");
+      })
+      .catch(function (err) { groupStatus(t("expandFailed") + (err && err.message ? ": " + err.message : "")); })
+      .then(function () { state.expanding = false; document.body.dataset.expanding = "0"; });
+  }
+  if ($("pk-expand")) {
+    $("pk-expand").addEventListener("click", function () { expand($("pk-group").value); });
+  }
 
   /* ---------- focus: n-hop neighbourhood ---------- */
   function neighbourhood(id, hops) {
@@ -318,7 +469,7 @@
     return set;
   }
   function buildControls() {
-    var keep = { kinds: checkedSet($("pk-kinds")), ev: checkedSet($("pk-evidence")) };
+    var keep = { kinds: uncheckedSet($("pk-kinds")), ev: uncheckedSet($("pk-evidence")) };
     var presentKinds = {};
     data.nodes.forEach(function (n) { presentKinds[n.kind] = true; });
     checkboxes($("pk-kinds"), legend.kinds.filter(function (k) { return presentKinds[k.key]; }), "pk-kind-");
@@ -327,9 +478,13 @@
     fillSelect($("pk-plan"), data.nodes.filter(function (n) { return n.kind === "plan"; }));
     fillSelect($("pk-area"), data.nodes.filter(function (n) { return n.kind === "area"; }));
   }
-  function restore(container, set) {
-    if (!Object.keys(set).length) { return; }
-    container.querySelectorAll("input").forEach(function (b) { b.checked = !!set[b.value]; });
+  function uncheckedSet(container) {
+    var set = {};
+    container.querySelectorAll("input:not(:checked)").forEach(function (b) { set[b.value] = true; });
+    return set;
+  }
+  function restore(container, unchecked) {     // kinds that appear later (an expanded group) start checked
+    container.querySelectorAll("input").forEach(function (b) { b.checked = !unchecked[b.value]; });
   }
   function resetControls() {
     document.querySelectorAll("#pk-controls input[type=checkbox]").forEach(function (b) { b.checked = true; });
@@ -350,14 +505,16 @@
     });
     data.edges.forEach(function (e) {
       var ok = visible[e.from] && visible[e.to] &&
-        (e.ev === "structure" || (evs[e.ev] && (e.ev !== "inferred" || (e.score || 0) >= minScore)));
+        (e.ev === "structure" || e.ev === "group" || (evs[e.ev] && (e.ev !== "inferred" || (e.score || 0) >= minScore)));
       if (ok) { shownEdges++; }
       if (!ok !== !!hiddenEdge[e.id]) { hiddenEdge[e.id] = !ok; edgeUpdates.push({ id: e.id, hidden: !ok }); }
     });
     // Only changed items go to vis: a full update of 20,000 nodes costs seconds.
     if (nodeUpdates.length) { nodes.update(nodeUpdates); }
     if (edgeUpdates.length) { edges.update(edgeUpdates); }
-    $("pk-count").textContent = t("shown") + ": " + shownNodes + " " + t("nodes") + " / " + shownEdges + " " + t("edges");
+    var count = t("shown") + ": " + shownNodes + " " + t("nodes") + " / " + shownEdges + " " + t("edges");
+    if (data.grouped) { count += " (" + t("nodeTotal") + " " + data.grouped.nodes + " " + t("nodes") + ")"; }
+    $("pk-count").textContent = count;
     document.body.dataset.visibleNodes = String(shownNodes);
   }
   ["pk-plan", "pk-area", "pk-min-score"].forEach(function (id) { $(id).addEventListener("change", applyFilters); });
@@ -414,12 +571,12 @@
     document.querySelectorAll("[data-i18n]").forEach(function (x) { x.textContent = t(x.dataset.i18n); });
     document.querySelectorAll("[data-i18n-placeholder]").forEach(function (x) { x.placeholder = t(x.dataset.i18nPlaceholder); });
     document.title = t("title");
-    nodes.update(data.nodes.map(function (n) { return { id: n.id, label: short(label(n)) }; }));
-    buildControls(); renderLegend(); renderPanel(); applyFilters();
+    nodes.update(data.nodes.map(function (n) { return { id: n.id, label: visLabel(n) }; }));
+    buildControls(); fillGroups(); renderLegend(); renderPanel(); applyFilters();
   }
   $("pk-lang").addEventListener("click", function () { state.lang = state.lang === "ja" ? "en" : "ja"; applyLanguage(); });
 
   window.pkViz = { network: network, nodes: nodes, edges: edges, data: data, select: select, search: search,
-                   focusOn: focusOn, readyAt: null, timings: timings };
-  buildControls(); renderLegend(); applyFilters();
+                   focusOn: focusOn, expand: expand, readyAt: null, timings: timings };
+  buildControls(); fillGroups(); renderLegend(); applyFilters();
 }());
