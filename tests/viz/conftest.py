@@ -6,6 +6,8 @@ import pytest
 
 from policykg.graph.store import OxigraphStore
 
+from chromium import launch, require
+from viz_browser_support import Watched
 from viz_support import DATA, load_trig
 
 
@@ -40,3 +42,22 @@ def groups_store() -> OxigraphStore:
     from viz_support import load_two_jurisdictions
 
     return load_two_jurisdictions()
+
+
+@pytest.fixture(scope="module")
+def browser():
+    """Debian's Chromium, headless (tests/chromium.py; never a downloaded browser)."""
+    require()
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        instance = launch(pw)
+        yield instance
+        instance.close()
+
+
+@pytest.fixture()
+def watched(browser):
+    page = Watched(browser)
+    yield page
+    page.close()

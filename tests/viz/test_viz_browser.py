@@ -8,8 +8,6 @@ Screenshots land in artifacts/viz/ (gitignored).
 from __future__ import annotations
 
 import re
-import time
-from urllib.parse import urlparse
 
 import pytest
 
@@ -19,27 +17,15 @@ from policykg.viz.kinds import KINDS, MAX_NODE_SIZE, MIN_LABEL_PX, NO_STATUS_COL
 from policykg.viz.layout import Layout
 from policykg.viz.model import build_network
 
-from chromium import launch, require
 from project_paths import ROOT
 from live_server import live_server
+from viz_browser_support import wait_until
 from viz_support import sparql_count
 
 pytestmark = pytest.mark.browser
 
 ARTIFACTS = ROOT / "artifacts" / "viz"
-READY = "document.body.dataset.ready === '1'"
 ID = "https://w3id.org/policykg/id/"
-
-
-@pytest.fixture(scope="module")
-def browser():
-    require()
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as pw:
-        instance = launch(pw)
-        yield instance
-        instance.close()
 
 
 @pytest.fixture(scope="module")
@@ -52,82 +38,6 @@ def mini_server(mini_store):
 def xss_server(xss_store):
     with live_server(xss_store) as url:
         yield url
-
-
-def wait_until(page, expression: str, timeout: float = 30.0) -> None:
-    """Poll a JS expression with page.evaluate: Playwright's wait_for_function compiles its predicate
-    with eval, which the page's CSP (rightly) forbids."""
-    deadline = time.monotonic() + timeout
-    while not page.evaluate(expression):
-        if time.monotonic() > deadline:
-            raise AssertionError(f"timed out waiting for {expression}")
-        time.sleep(0.05)
-
-
-class Watched:
-    """A page whose requests, console and dialogs are recorded; ``check()`` asserts all were clean."""
-
-    def __init__(self, browser) -> None:
-        self.context = browser.new_context(viewport={"width": 1400, "height": 900})
-        self.requests: list[str] = []
-        self.foreign: list[str] = []
-        self.errors: list[str] = []
-        self.dialogs: list[str] = []
-        self.context.route("**/*", self._route)
-        self.page = self.context.new_page()
-        self.page.on("console", lambda m: m.type == "error" and self.errors.append(m.text))
-        self.page.on("pageerror", lambda e: self.errors.append(str(e)))
-        self.page.on("dialog", self._dialog)
-
-    def _route(self, route) -> None:
-        url = route.request.url
-        self.requests.append(url)
-        parsed = urlparse(url)
-        if parsed.scheme in ("file", "data") or parsed.hostname == "127.0.0.1":
-            route.continue_()
-        else:
-            self.foreign.append(url)
-            route.abort()
-
-    def _dialog(self, dialog) -> None:
-        self.dialogs.append(dialog.message)
-        dialog.dismiss()
-
-    def open(self, url: str) -> "Watched":
-        self.page.goto(url)
-        wait_until(self.page, READY)
-        return self
-
-    def check(self) -> None:
-        assert self.requests, "no request recorded: routing is not active"
-        assert self.foreign == [], f"requests left localhost: {self.foreign}"
-        assert self.errors == [], f"console errors: {self.errors}"
-        assert self.dialogs == [], f"a dialog opened (script ran): {self.dialogs}"
-
-    def node_point(self, node_id: str) -> tuple[float, float]:
-        """Where the node is on screen: centre it, then getPositions + canvasToDOM + the canvas offset."""
-        point = self.page.evaluate(
-            """(id) => { const net = window.pkViz.network; net.focus(id, {scale: 1.5, animation: false});
-                         const p = net.getPositions([id])[id]; return net.canvasToDOM(p); }""", node_id)
-        box = self.page.locator("#pk-network canvas").bounding_box()
-        return box["x"] + point["x"], box["y"] + point["y"]
-
-    def click_node(self, node_id: str) -> None:
-        """A real mouse click at the node's on-screen position."""
-        self.page.mouse.click(*self.node_point(node_id))
-
-    def visible(self) -> int:
-        return int(self.page.evaluate("document.body.dataset.visibleNodes"))
-
-    def close(self) -> None:
-        self.context.close()
-
-
-@pytest.fixture()
-def watched(browser):
-    page = Watched(browser)
-    yield page
-    page.close()
 
 
 @pytest.mark.parametrize("query, classes", [

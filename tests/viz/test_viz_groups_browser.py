@@ -7,12 +7,9 @@ The axe test's context bypasses the page's CSP only so that axe-core itself can 
 
 from __future__ import annotations
 
-import time
-from urllib.parse import urlparse
-
 import pytest
 
-from chromium import launch, require
+from viz_browser_support import Watched, wait_until
 from live_server import live_server
 from project_paths import ROOT
 
@@ -20,87 +17,13 @@ pytestmark = pytest.mark.browser
 
 AXE = ROOT / "tests" / "browser_assets" / "node_modules" / "axe-core" / "axe.min.js"
 ARTIFACTS = ROOT / "artifacts" / "viz"
-READY = "document.body.dataset.ready === '1'"
 TEST_PREF = "group:j:testpref"
-
-
-@pytest.fixture(scope="module")
-def browser():
-    require()
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as pw:
-        instance = launch(pw)
-        yield instance
-        instance.close()
 
 
 @pytest.fixture(scope="module")
 def groups_server(groups_store):
     with live_server(groups_store) as url:
         yield url
-
-
-def wait_until(page, expression: str, timeout: float = 30.0) -> None:
-    """Poll with page.evaluate (the page's CSP forbids the eval behind Playwright's wait_for_function)."""
-    deadline = time.monotonic() + timeout
-    while not page.evaluate(expression):
-        if time.monotonic() > deadline:
-            raise AssertionError(f"timed out waiting for {expression}")
-        time.sleep(0.05)
-
-
-class Watched:
-    def __init__(self, browser, *, bypass_csp: bool = False) -> None:
-        self.context = browser.new_context(viewport={"width": 1400, "height": 900}, bypass_csp=bypass_csp)
-        self.requests: list[str] = []
-        self.foreign: list[str] = []
-        self.errors: list[str] = []
-        self.dialogs: list[str] = []
-        self.context.route("**/*", self._route)
-        self.page = self.context.new_page()
-        self.page.on("console", lambda m: m.type == "error" and self.errors.append(m.text))
-        self.page.on("pageerror", lambda e: self.errors.append(str(e)))
-        self.page.on("dialog", lambda d: (self.dialogs.append(d.message), d.dismiss()))
-
-    def _route(self, route) -> None:
-        url = route.request.url
-        self.requests.append(url)
-        if urlparse(url).hostname == "127.0.0.1":
-            route.continue_()
-        else:
-            self.foreign.append(url)
-            route.abort()
-
-    def open(self, url: str) -> "Watched":
-        self.page.goto(url)
-        wait_until(self.page, READY)
-        return self
-
-    def ids(self) -> set[str]:
-        return set(self.page.evaluate("window.pkViz.nodes.getIds()"))
-
-    def click_node(self, node_id: str) -> None:
-        point = self.page.evaluate(
-            """(id) => { const net = window.pkViz.network; net.focus(id, {scale: 1.2, animation: false});
-                         return net.canvasToDOM(net.getPositions([id])[id]); }""", node_id)
-        box = self.page.locator("#pk-network canvas").bounding_box()
-        self.page.mouse.click(box["x"] + point["x"], box["y"] + point["y"])
-
-    def check(self) -> None:
-        assert self.requests and self.foreign == [], self.foreign
-        assert self.errors == [], self.errors
-        assert self.dialogs == [], self.dialogs
-
-    def close(self) -> None:
-        self.context.close()
-
-
-@pytest.fixture()
-def watched(browser):
-    page = Watched(browser)
-    yield page
-    page.close()
 
 
 def test_grouped_page_expands_a_group_on_click(watched, groups_server):
@@ -112,7 +35,7 @@ def test_grouped_page_expands_a_group_on_click(watched, groups_server):
     drawn_links = watched.page.evaluate("window.pkViz.edges.get({filter: e => !e.hidden}).length")
     assert drawn_links == watched.page.evaluate("window.pkViz.data.edges.length") > 0     # counted links are drawn
     assert f"/ {drawn_links} エッジ" in count
-    watched.click_node(TEST_PREF)
+    watched.click_node(TEST_PREF, scale=1.2)
     wait_until(watched.page, "(document.body.dataset.expanded || '').includes('j:testpref')")
     after = watched.ids()
     assert TEST_PREF not in after and "group:j:otherpref" in after
@@ -123,7 +46,7 @@ def test_grouped_page_expands_a_group_on_click(watched, groups_server):
     counted = watched.page.evaluate("window.pkViz.edges.get().filter(e => e.id.startsWith('gl:')).length")
     assert counted >= 1
     # a member opens the ordinary details panel
-    watched.click_node("https://w3id.org/policykg/id/testpref/measure/m-m1")
+    watched.click_node("https://w3id.org/policykg/id/testpref/measure/m-m1", scale=1.2)
     watched.page.locator("#pk-panel").wait_for(state="visible")
     assert watched.page.locator("#pk-panel-title").text_content() == "ICTを活用した鳥獣害対策"
     assert "/viz/cluster?group=j%3Atestpref" in " ".join(watched.requests)
@@ -163,7 +86,7 @@ def test_hostile_group_labels_stay_text(watched, groups_server):
     watched.open(f"{groups_server}/viz?grouped=true")
     page = watched.page
     assert "<b>太字の計画</b> (5)" in page.locator("#pk-group option").all_text_contents()
-    watched.click_node("group:j:xss")
+    watched.click_node("group:j:xss", scale=1.2)
     wait_until(page, "(document.body.dataset.expanded || '').includes('j:xss')")
     assert page.locator("#pk-group-status").text_content() == "展開しました: <b>太字の計画</b> (5 / 5)"
     assert page.evaluate("document.querySelectorAll('b, img, svg, iframe, u, i').length") == 0
