@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import gc
-import json
-import re
 
 import pytest
 from typer.testing import CliRunner
@@ -12,7 +10,7 @@ from typer.testing import CliRunner
 from policykg.cli import app
 from policykg.graph.store import OxigraphStore
 
-from viz_support import DATA, load_trig
+from viz_support import DATA, embedded, load_trig
 
 
 @pytest.fixture(scope="module")
@@ -30,9 +28,7 @@ def run(*args: str):
 
 
 def nodes_in(path) -> list[dict]:
-    text = path.read_text(encoding="utf-8")
-    block = re.search(r'<script type="application/json" id="pk-data">(.*?)</script>', text, re.S)
-    return json.loads(block.group(1))["nodes"]
+    return embedded(path.read_text(encoding="utf-8"))["nodes"]
 
 
 def test_export_with_filters(store_dir, tmp_path):

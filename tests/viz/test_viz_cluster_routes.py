@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-import json
 import re
 
 import pytest
 
 from policykg.viz import cluster
+
+from viz_support import embedded
 
 ID = "https://w3id.org/policykg/id/"
 
@@ -15,11 +16,6 @@ ID = "https://w3id.org/policykg/id/"
 @pytest.fixture()
 def client(make_client, groups_store):
     return make_client(groups_store)
-
-
-def embedded(page_html: str) -> dict:
-    block = re.search(r'<script type="application/json" id="pk-data">(.*?)</script>', page_html, re.S)
-    return json.loads(block.group(1))
 
 
 def test_small_graph_keeps_the_flat_view(make_client, mini_store):

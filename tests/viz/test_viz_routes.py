@@ -3,24 +3,17 @@
 from __future__ import annotations
 
 import html
-import json
-import re
 
 import pytest
 
 from policykg.namespaces import sparql_prefixes
 
-from viz_support import sparql_count
+from viz_support import embedded, sparql_count
 
 
 @pytest.fixture()
 def client(make_client, mini_store):
     return make_client(mini_store)
-
-
-def embedded(page_html: str) -> dict:
-    block = re.search(r'<script type="application/json" id="pk-data">(.*?)</script>', page_html, re.S)
-    return json.loads(block.group(1))
 
 
 @pytest.mark.parametrize("params, kind_class", [

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+import re
 from collections import defaultdict
 from pathlib import Path
 
@@ -63,3 +65,9 @@ def load_two_jurisdictions() -> OxigraphStore:
     store = OxigraphStore()
     store.replace_graphs(dict(graphs))
     return store
+
+
+def embedded(page_html: str) -> dict:
+    """The network model a /viz page (or an exported file) carries in its ``pk-data`` JSON block."""
+    block = re.search(r'<script type="application/json" id="pk-data">(.*?)</script>', page_html, re.S)
+    return json.loads(block.group(1))
