@@ -86,17 +86,47 @@ class _HeadLimits:
         into ``cycle.scope``; the refusal completes the cycle as uvicorn's own response writer does."""
         refusal = self.gate.refusal(cycle.scope, keep_alive=cycle.keep_alive) if self.gate is not None else None
         if refusal is None:
+            self._told_until = None
             super()._start_asgi_task(cycle, app)  # type: ignore[misc]
             return
+        now = self.loop.time()  # type: ignore[attr-defined]
+        ignored, self._told_until = self._told_until, now + self.gate.wait(cycle.scope)  # type: ignore[attr-defined]
         cycle.response_started = cycle.response_complete = True
         self.transport.write(refusal)  # type: ignore[attr-defined]
         cycle.message_event.set()
         if not cycle.keep_alive:
             self.transport.close()  # type: ignore[attr-defined]
+        elif ignored is not None and now < ignored:
+            self._slow_down(min(ignored - now, self.header_timeout / 2))
         cycle.on_response()
+
+    _told_until: float | None = None
+    """Loop time until which the last response on this connection told the client to wait (a refusal's
+    ``Retry-After``); ``None`` when the last response was not a refusal."""
+    _slow_timer: asyncio.TimerHandle | None = None
+
+    def _slow_down(self, seconds: float) -> None:
+        """Read nothing more from this connection for ``seconds``: it was refused, asked again at once
+        (before the ``Retry-After`` it was given) and was refused again. Its next request waits in the
+        kernel's buffer instead of costing the event loop a refusal, so a client resending in a closed
+        loop gets one answer per ``Retry-After`` instead of thousands a second, and everyone else's
+        requests are read sooner (benchmarks/flood_bench.py). A client that waits, or asks for anything
+        else in between, is never slowed."""
+        transport = self.transport  # type: ignore[attr-defined]
+        transport.pause_reading()
+        self._slow_timer = self.loop.call_later(seconds, self._speed_up)  # type: ignore[attr-defined]
+
+    def _speed_up(self) -> None:
+        self._slow_timer = None
+        transport = self.transport  # type: ignore[attr-defined]
+        if not transport.is_closing() and not self.flow.read_paused:  # type: ignore[attr-defined]
+            transport.resume_reading()
 
     def connection_lost(self, exc: Exception | None) -> None:
         self._stop_head_timer()
+        if self._slow_timer is not None:
+            self._slow_timer.cancel()
+            self._slow_timer = None
         super().connection_lost(exc)  # type: ignore[misc]
 
     def _waiting_for_head(self) -> bool:

@@ -159,7 +159,7 @@ def test_a_flooding_client_is_refused_before_routing_with_the_routes_answer(pars
     intact, cached answers still free, other routes and POST untouched."""
     from live_server import live_server
 
-    with live_server(parser=parser, rate_limit=1, rate_burst=2, result_cache_size=16) as base, \
+    with live_server(parser=parser, rate_limit=1, rate_burst=2, result_cache_size=16, header_timeout=2) as base, \
             httpx.Client(base_url=base, timeout=30) as client:
         first = client.get("/sparql", params={"query": QUICK + " # a"})
         assert first.status_code == 200
@@ -179,3 +179,32 @@ def test_a_flooding_client_is_refused_before_routing_with_the_routes_answer(pars
         assert client.get("/api/search", params={"q": "x"}).status_code == 200
         posted = client.post("/sparql", data={"query": QUICK + " # post"})
         assert posted.status_code == 429, "POST reaches the route, which refuses it the same way"
+
+
+def test_a_connection_that_resends_at_once_is_read_no_faster_than_it_was_told():
+    """A client refused, resending at once and refused again is not read from until its Retry-After has
+    passed (capped at half the header timeout): its next request waits in the kernel, not in the event
+    loop. Another connection is served at once meanwhile, and a client that asks for something else
+    between two refusals is never slowed."""
+    from live_server import live_server
+
+    with live_server(rate_limit=1, rate_burst=1, result_cache_size=0, header_timeout=2) as base, \
+            httpx.Client(base_url=base, timeout=30) as flooder, httpx.Client(base_url=base, timeout=30) as other:
+        assert flooder.get("/sparql", params={"query": QUICK}).status_code == 200   # the one token
+        assert flooder.get("/sparql", params={"query": QUICK + " # 1"}).status_code == 429
+        start = time.monotonic()
+        again = flooder.get("/sparql", params={"query": QUICK + " # 2"})
+        assert again.status_code == 429 and time.monotonic() - start < 0.5, "the refusal itself is at once"
+        start = time.monotonic()
+        assert other.get("/api/search", params={"q": "x"}).status_code == 200
+        assert time.monotonic() - start < 0.5, "another connection is read meanwhile"
+        start = time.monotonic()
+        assert flooder.get("/api/search", params={"q": "x"}).status_code == 200
+        assert time.monotonic() - start >= 0.8, "the resending connection was paused for about 1 s"
+
+        # asking for something else between two refusals: never paused
+        for n in range(3):
+            start = time.monotonic()
+            assert other.get("/sparql", params={"query": QUICK + f" # other {n}"}).status_code == 429
+            assert other.get("/api/search", params={"q": f"x{n}"}).status_code == 200
+            assert time.monotonic() - start < 0.5
