@@ -17,11 +17,14 @@ from pathlib import Path
 from rdflib import Graph, URIRef
 
 from policykg.errors import SourceError, StoreInUse, StoreNotFound
+from policykg.graphs import bulk_objects
 from policykg.graph import summaries
 from policykg.graph.bulk import is_bulk_source, read_bulk_source
 from policykg.graph.pipeline import load_graphs, union_after
 from policykg.graph.store import OxigraphStore, Store, open_store
 from policykg.loaders.registry import read_source, source_kind
+from policykg.loaders.workbook import parse_workbook, workbook_graph_name
+from policykg.loaders.workbook.prefetch import WorkbookPrefetch
 from policykg.namespaces import ONTOLOGY_GRAPH
 
 Progress = Callable[[str], None]
@@ -89,31 +92,46 @@ def read_sources(
     documents: list[URIRef] = []
     reference: list[Graph] = []
     ordered = sorted((Path(s) for s in sources), key=_phase)
-    for position, path in enumerate(ordered):
-        say(f"reading {path.name}")
-        kind = source_kind(path)
-        bulk = is_bulk_source(path)
-        # Only CSVs and workbooks read the context, so a source's graph joins it only while one of them
-        # is still to come: the last workbook (often by far the largest graph) is never copied. Bulk
-        # sources (N-Triples, N-Quads: millions of quads kept in Oxigraph) never join it (docs/workbook.md).
-        needed_later = not bulk and any(_phase(later) > 0 for later in ordered[position + 1:])
-        read = read_bulk_source(path) if bulk else read_source(path, context=merged)
-        for name, graph in read.items():
-            if name in graphs:
-                raise SourceError(
-                    f"named graph <{name}> would be filled twice (also by {origin[name]}); rename one file",
-                    file=str(path), field="graph name",
-                )
-            graphs[name], origin[name] = graph, str(path)
-            if needed_later:
-                merged += graph
+    # Workbooks come last; while the sources before them are read, a child reads their .xlsx files.
+    first_workbook = next((i for i, p in enumerate(ordered) if _phase(p) == 2), len(ordered))
+    with WorkbookPrefetch(ordered[first_workbook:] if first_workbook else []) as ahead:
+        for position, path in enumerate(ordered):
+            say(f"reading {path.name}")
+            kind = source_kind(path)
+            bulk = is_bulk_source(path)
+            # Only CSVs and workbooks read the context, so a source's graph joins it only while one of them
+            # is still to come: the last workbook (often by far the largest graph) is never copied. Bulk
+            # sources (N-Triples, N-Quads: millions of quads kept in Oxigraph) never join it (docs/workbook.md).
+            needed_later = not bulk and any(_phase(later) > 0 for later in ordered[position + 1:])
+            prefetched = ahead.take(path) if kind == "workbook" else None
+            if bulk:
+                read = read_bulk_source(path)
+            elif prefetched is not None:
+                read = {workbook_graph_name(path): parse_workbook(prefetched, context=merged)}
+            else:
+                read = read_source(path, context=merged)
+            _collect(graphs, origin, path, read, merged if needed_later else None)
             if kind == "document":
-                documents.append(name)
+                documents.extend(read)
             elif kind == "rdf":
-                reference.append(graph)
+                reference.extend(read.values())
     for name in documents:
         graphs[name] = drop_restated(graphs[name], reference)
     return graphs
+
+
+def _collect(graphs: dict[URIRef, Graph], origin: dict[URIRef, str], path: Path, read: dict[URIRef, Graph],
+             merged: Graph | None) -> None:
+    """Add one source's graphs to ``graphs`` (and to ``merged``, the label context, when given)."""
+    for name, graph in read.items():
+        if name in graphs:
+            raise SourceError(
+                f"named graph <{name}> would be filled twice (also by {origin[name]}); rename one file",
+                file=str(path), field="graph name",
+            )
+        graphs[name], origin[name] = graph, str(path)
+        if merged is not None:
+            merged += graph
 
 
 def drop_restated(graph: Graph, reference: Graph | Sequence[Graph]) -> Graph:
@@ -151,11 +169,14 @@ def build_store(
     backend: str = "oxigraph",
     validate: bool = True,
     progress: Progress | None = None,
+    rollups: bool = True,
 ) -> Store:
     """Load ``sources`` (default: :func:`default_sources`) plus the ontology into a store.
 
     Into ``store`` if given (its other graphs are kept), else a new store: on disk at ``store_dir``
-    (Oxigraph) or in memory.
+    (Oxigraph) or in memory. ``rollups=False`` leaves the national roll-ups (:mod:`graph.summaries`)
+    unwritten, for a store that is checked and thrown away (``policykg build`` with nowhere to write);
+    the first roll-up request of a store without them builds them.
 
     :raises SourceError: a source cannot be read; nothing is written.
     :raises ValidationFailed: SHACL violations; nothing is written.
@@ -170,10 +191,11 @@ def build_store(
             raise StoreInUse(str(store_dir)) from None
         raise
     try:
-        existing = union_after(target, {}) if len(target) else None
-        graphs = read_sources(default_sources() if sources is None else sources, context=existing, progress=progress)
-        load_graphs(target, graphs, validate=validate, progress=progress)
-        if hasattr(target, "write_meta"):  # the national roll-ups, kept current by every later write
+        with bulk_objects():
+            existing = union_after(target, {}) if len(target) else None
+            graphs = read_sources(default_sources() if sources is None else sources, context=existing, progress=progress)
+            load_graphs(target, graphs, validate=validate, progress=progress)
+        if rollups and hasattr(target, "write_meta"):  # the national roll-ups, kept current by every later write
             summaries.ensure(target)
     except BaseException:
         if created:  # a refused build leaves no half-made store directory behind

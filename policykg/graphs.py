@@ -20,9 +20,11 @@ an ordinary rdflib Graph: parse, serialise, isomorphism and SPARQL work unchange
 
 from __future__ import annotations
 
+import gc
 import itertools
 import uuid
 from collections.abc import Iterator
+from contextlib import contextmanager
 from functools import lru_cache
 from typing import Any
 
@@ -267,4 +269,30 @@ def literal(value: Any, lang: str | None = None, datatype: URIRef | None = None)
     return Literal(value, lang=lang, datatype=datatype)
 
 
-__all__ = ["AppendStore", "OxigraphGraphStore", "blank", "fast_graph", "literal", "native_graph", "native_source", "to_oxigraph", "to_rdflib"]
+@contextmanager
+def bulk_objects() -> Iterator[None]:
+    """Within: no cyclic garbage collection (on again after, as it was).
+
+    Loading a source makes hundreds of thousands of long-lived terms and triples and almost no cycles,
+    yet each 700 new objects start a collection that walks the young ones and, as the heap grows, the
+    whole of it: about a sixth of parsing a 3,000-indicator workbook (benchmarks/workbook_bench.py).
+    Reference counting still frees everything that is dropped; cycles made within wait for the next
+    collection after.
+
+    >>> import gc
+    >>> with bulk_objects():
+    ...     gc.isenabled()
+    False
+    >>> gc.isenabled()
+    True
+    """
+    was = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was:
+            gc.enable()
+
+
+__all__ = ["AppendStore", "bulk_objects", "OxigraphGraphStore", "blank", "fast_graph", "literal", "native_graph", "native_source", "to_oxigraph", "to_rdflib"]

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import gc
+
 from policykg.cli.app import app
 from policykg.cli import (  # noqa: F401  (importing registers the commands)
     graph_commands,
@@ -14,7 +16,13 @@ from policykg.cli import (  # noqa: F401  (importing registers the commands)
 
 
 def main() -> None:
-    app()
+    try:
+        app()
+    finally:
+        # What a command built (a whole graph of rdflib terms, partly in reference cycles) goes back to the
+        # system with the process; without this the interpreter's last collection walks all of it first
+        # (0.4 s after building a 3,000-indicator workbook).
+        gc.freeze()
 
 
 __all__ = ["app", "main"]

@@ -87,8 +87,9 @@ def run_build(
         output_format(out)  # a bad extension fails before any work
     if add:
         sources = [*(sources or default_sources()), *add]
+    kept = out is not None or store_dir is not None or target is not None
     store = build_store(sources or None, store=target, store_dir=store_dir, backend=backend, validate=validate,
-                        progress=progress)
+                        progress=progress, rollups=kept)  # roll-ups only for a store that is kept
     if out is not None:
         progress(f"writing {out}")
         write_store(store, out)
