@@ -16,7 +16,12 @@ Each figure is the median of ``--repeat`` runs (whole-graph forms: fewer, see ``
 slower than ``--cap`` seconds on its first run is not repeated). API figures go through a TestClient
 (lifespan not run: no warm-up); each /api/gaps request asks another ``as_of`` day so the answer cache
 never answers it; each /api/rollups request follows a bump of the store generation (the benchmark's
-own trick) for the same reason.
+own trick) for the same reason. The /api/gaps figures carry the process CPU time (median, ms) beside the
+wall time and the load average, because the machine may be shared.
+
+``--read-only`` opens the store as a reader (``pyoxigraph.Store.read_only``: works while another process
+holds it, writes nothing): the summaries must already be there, and the write-maintenance timing and
+``--optimize`` are skipped.
 """
 
 from __future__ import annotations
@@ -24,6 +29,7 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import json
+import os
 import statistics
 import time
 from pathlib import Path
@@ -41,6 +47,17 @@ AS_OF = dt.date(2026, 12, 7)
 
 def _bindings(query):
     return {"asOf": Literal(AS_OF.isoformat(), datatype=XSD.date)} if any(p.name == "asOf" for p in query.params) else None
+
+
+def timed_cpu(fn, repeat: int) -> tuple[float, float, object]:
+    """(median wall ms, median process CPU ms, last result) of ``repeat`` runs."""
+    walls, cpus, result = [], [], None
+    for _ in range(repeat):
+        cpu, start = time.process_time(), time.perf_counter()
+        result = fn()
+        walls.append(time.perf_counter() - start)
+        cpus.append(time.process_time() - cpu)
+    return statistics.median(walls) * 1000, statistics.median(cpus) * 1000, result
 
 
 def timed(fn, repeat: int, cap: float | None = None) -> tuple[float, int, object]:
@@ -211,10 +228,18 @@ def bench_gaps(store, key: str, repeat: int, cap: float, whole: bool = True) -> 
     def api():  # the reply is parsed outside the timing
         return client.get("/api/gaps", params={"jurisdiction": key, "as_of": next(days).isoformat()})
 
-    engine_ms, _, doc = timed(lambda: gaps_for(store, next(days), key), repeat)
-    api_ms, _, reply = timed(api, repeat)
+    load_before = os.getloadavg()[0]
+    engine, answers = [], []  # interleaved (engine, API, engine, API, ...): both see the same load
+    for _ in range(repeat):
+        engine.append(timed_cpu(lambda: gaps_for(store, next(days), key), 1))
+        answers.append(timed_cpu(api, 1))
+    engine_ms, engine_cpu = (statistics.median(t[i] for t in engine) for i in (0, 1))
+    api_ms, api_cpu = (statistics.median(t[i] for t in answers) for i in (0, 1))
+    doc, reply = engine[-1][2], answers[-1][2]
     assert reply.status_code == 200, reply.text
-    row = {"gaps_engine_ms": round(engine_ms, 1), "gaps_api_ms": round(api_ms, 1), "ratio": round(api_ms / engine_ms, 2),
+    row = {"key": key, "gaps_engine_ms": round(engine_ms, 1), "gaps_engine_cpu_ms": round(engine_cpu, 1),
+           "gaps_api_ms": round(api_ms, 1), "gaps_api_cpu_ms": round(api_cpu, 1), "ratio": round(api_ms / engine_ms, 2),
+           "runs": repeat, "load_1min": [round(load_before, 2), round(os.getloadavg()[0], 2)],
            "measures_without_alignment": len(doc["measures_without_alignment"])}
     if whole:  # the whole-graph document runs coverage-matrix and every gap query: skipped above 1M quads
         if len(store) < 2_000_000:
@@ -240,18 +265,26 @@ def main() -> None:
     parser.add_argument("--out", type=Path)
     parser.add_argument("--optimize", action="store_true", help="optimize the store first (after writing the summaries)")
     parser.add_argument("--only", default="queries,rollups,gaps", help="comma-separated parts to run")
+    parser.add_argument("--gaps-before", action="store_true",
+                        help="/api/gaps as computed before the issue-13 speed-up (the reference builder of "
+                             "tests/gaps/reference.py; run from the repository root), for before/after figures")
+    parser.add_argument("--read-only", action="store_true",
+                        help="open the store read-only (another process may hold it): no summaries written, no optimize, "
+                             "no write-maintenance timing")
     args = parser.parse_args()
     keys = args.key or ["synth-010006", "hokkaido"]
     result: dict = {"label": args.label, "store": str(args.store), "keys": keys}
 
-    store = OxigraphStore(args.store)
+    store = OxigraphStore(args.store, read_only=args.read_only)
     result["quads"] = len(store)
+    if args.read_only and not summaries.enabled(store):
+        parser.error("--read-only: the store keeps no summaries (run once without --read-only to write them)")
     if not summaries.enabled(store):
         start = time.perf_counter()
         summaries.rebuild(store)
         store.flush()
         result["summaries_rebuild_s"] = round(time.perf_counter() - start, 1)
-    if args.optimize:
+    if args.optimize and not args.read_only:
         start = time.perf_counter()
         store.engine.optimize()
         result["optimize_s"] = round(time.perf_counter() - start, 1)
@@ -259,10 +292,11 @@ def main() -> None:
     parts = set(args.only.split(","))
     # one write's maintenance: rewrite the first key's graph(s) unchanged through replace_graphs
     from policykg.graph.jurisdictions import scope_index
-    own = [g for g, k in scope_index(store, keys[0]).items() if k]
-    start = time.perf_counter()
-    summaries.maintain_update(store, own)
-    result["maintain_one_jurisdiction_ms"] = round((time.perf_counter() - start) * 1000, 1)
+    if not args.read_only:
+        own = [g for g, k in scope_index(store, keys[0]).items() if k]
+        start = time.perf_counter()
+        summaries.maintain_update(store, own)
+        result["maintain_one_jurisdiction_ms"] = round((time.perf_counter() - start) * 1000, 1)
     print(json.dumps({k: v for k, v in result.items()}), flush=True)
 
     if "queries" in parts:
@@ -271,8 +305,16 @@ def main() -> None:
     if "rollups" in parts:
         result["rollups"] = bench_rollups(store, args.repeat)
     if "gaps" in parts:
-        result["gaps"] = {key: bench_gaps(store, key, args.repeat, args.cap, whole=(i == 0 and "queries" in parts))
-                          for i, key in enumerate(keys)}
+        from contextlib import nullcontext
+
+        if args.gaps_before:
+            import sys
+
+            sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+            from tests.gaps.reference import old_builder
+        with old_builder() if args.gaps_before else nullcontext():
+            result["gaps"] = {key: bench_gaps(store, key, args.repeat, args.cap, whole=(i == 0 and "queries" in parts))
+                              for i, key in enumerate(keys)}
 
     if args.rdflib:
         start = time.perf_counter()

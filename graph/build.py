@@ -8,9 +8,11 @@ leaves an existing store exactly as it was.
 
 from __future__ import annotations
 
+import hashlib
 import shutil
 import time
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from functools import lru_cache
 from importlib import resources
 from pathlib import Path
 
@@ -72,21 +74,25 @@ def read_sources(
     *,
     context: Graph | None = None,
     progress: Progress | None = None,
+    ontology: bool = True,
+    origins: dict[URIRef, str] | None = None,
 ) -> dict[URIRef, Graph]:
-    """Parse every source into named graphs (no store involved). The ontology graph comes first.
+    """Parse every source into named graphs (no store involved). The ontology graph comes first
+    (``ontology=False``: left out, though its labels are still part of the context).
 
     ``context`` is extra graph content CSV readers may resolve labels against (e.g. a store's current content).
+    ``origins``, when given, is filled with each graph's source file.
 
     :raises SourceError: an unreadable source, or two sources that would fill the same named graph.
     """
     say = progress or (lambda _msg: None)
     from policykg.ontology import ontology_graph
 
-    ontology = ontology_graph()
-    graphs: dict[URIRef, Graph] = {ONTOLOGY_GRAPH: ontology}
+    vocabulary = ontology_graph()
+    graphs: dict[URIRef, Graph] = {ONTOLOGY_GRAPH: vocabulary}
     origin: dict[URIRef, str] = {ONTOLOGY_GRAPH: "policykg ontology"}
     merged = Graph()
-    merged += ontology
+    merged += vocabulary
     if context is not None:
         merged += context
     documents: list[URIRef] = []
@@ -113,10 +119,14 @@ def read_sources(
             _collect(graphs, origin, path, read, merged if needed_later else None)
             if kind == "document":
                 documents.extend(read)
-            elif kind == "rdf":
+            elif kind == "rdf" and not bulk:  # bulk graphs (other jurisdictions' plans) are no national reference
                 reference.extend(read.values())
     for name in documents:
         graphs[name] = drop_restated(graphs[name], reference)
+    if not ontology:
+        del graphs[ONTOLOGY_GRAPH]
+    if origins is not None:
+        origins.update({name: origin[name] for name in graphs if name != ONTOLOGY_GRAPH})
     return graphs
 
 
@@ -132,6 +142,69 @@ def _collect(graphs: dict[URIRef, Graph], origin: dict[URIRef, str], path: Path,
         graphs[name], origin[name] = graph, str(path)
         if merged is not None:
             merged += graph
+
+
+@lru_cache(maxsize=1)
+def _code_fingerprint() -> bytes:
+    """A hash of what turns source files into graphs: the loaders, the ontology and its files, the core
+    helpers and this module. A store built by other code reads every source again."""
+    import policykg
+    import policykg.loaders
+    import policykg.ontology
+
+    roots = [Path(policykg.loaders.__path__[0]), Path(policykg.ontology.__path__[0])]
+    files = sorted(f for root in roots for f in root.rglob("*") if f.is_file() and "__pycache__" not in f.parts)
+    files += sorted(Path(policykg.__file__).parent.glob("*.py")) + [Path(__file__)]
+    digest = hashlib.sha256()
+    for f in files:
+        digest.update(f.name.encode("utf-8") + b"\0" + f.read_bytes() + b"\0")
+    return digest.digest()
+
+
+def source_digest(path: Path) -> str:
+    """The fingerprint of reading ``path`` now: its name and bytes (a folder: every file in it) and the code.
+
+    >>> import tempfile
+    >>> folder = Path(tempfile.mkdtemp()); (folder / "a.ttl").write_text("x"); (folder / "b.ttl").write_text("x")
+    1
+    1
+    >>> source_digest(folder / "a.ttl") == source_digest(folder / "a.ttl") != source_digest(folder / "b.ttl")
+    True
+    """
+    digest = hashlib.sha256(_code_fingerprint())
+    digest.update(path.name.encode("utf-8") + b"\0")
+    files = sorted(f for f in path.rglob("*") if f.is_file()) if path.is_dir() else [path]
+    for f in files:
+        try:
+            digest.update(f.relative_to(path).as_posix().encode("utf-8") if f != path else b"")
+            digest.update(b"\0" + f.read_bytes() + b"\0")
+        except OSError:  # unreadable: never "unchanged"; reading it reports the error
+            return "unreadable:" + str(f)
+    return digest.hexdigest()
+
+
+def ontology_digest() -> str:
+    """The fingerprint of the ontology graph (it comes from the code)."""
+    return hashlib.sha256(_code_fingerprint() + b"ontology").hexdigest()
+
+
+def _unchanged_head(paths: list[Path], digests: Mapping[Path, str], held: Mapping[str, set[URIRef]],
+                    present: set[URIRef]) -> tuple[list[Path], list[Path]]:
+    """(sources not to read, sources to read): in reading order, the sources at the head whose fingerprint
+    the store recorded and whose graphs it still holds; from the first other one on, every source is read
+    (later sources resolve labels against earlier ones, documents drop what the reference data states).
+
+    >>> a, b, c = Path("a.ttl"), Path("b.csv"), Path("c.xlsx")
+    >>> _unchanged_head([c, a, b], {a: "1", b: "2", c: "3"}, {"1": {URIRef("g:a")}, "3": {URIRef("g:c")}},
+    ...                 {URIRef("g:a"), URIRef("g:c")})
+    ([PosixPath('a.ttl')], [PosixPath('b.csv'), PosixPath('c.xlsx')])
+    """
+    ordered = sorted(paths, key=_phase)
+    for position, path in enumerate(ordered):
+        graphs = held.get(digests.get(path, ""), set())
+        if not graphs or not graphs <= present:
+            return ordered[:position], ordered[position:]
+    return ordered, []
 
 
 def drop_restated(graph: Graph, reference: Graph | Sequence[Graph]) -> Graph:
@@ -191,12 +264,34 @@ def build_store(
             raise StoreInUse(str(store_dir)) from None
         raise
     try:
+        paths = [Path(s) for s in (default_sources() if sources is None else sources)]
+        # A store on disk remembers which sources it was built from (their fingerprints, graph/summaries.py):
+        # the unchanged ones at the head of the reading order are not read again, nor rewritten.
+        remembers = rollups and isinstance(target, OxigraphStore) and target.path is not None
+        digests = {p: source_digest(p) for p in paths} if remembers else {}
+        held = summaries.source_digests(target) if remembers and not created else {}
+        unchanged, paths = _unchanged_head(paths, digests, held, set(target.graph_names()) if held else set())
+        keep_ontology = ONTOLOGY_GRAPH in held.get(ontology_digest(), ())
+        if unchanged and progress is not None:
+            progress(f"unchanged since the store was built from them, not read again: {', '.join(p.name for p in unchanged)}")
+        if remembers and not paths and keep_ontology:
+            if progress is not None:
+                progress("nothing to read: the store already holds every source as it is now")
+            return target
+        origins: dict[URIRef, str] = {}
         with bulk_objects():
             existing = union_after(target, {}) if len(target) else None
-            graphs = read_sources(default_sources() if sources is None else sources, context=existing, progress=progress)
+            graphs = read_sources(paths, context=existing, progress=progress, ontology=not keep_ontology, origins=origins)
             load_graphs(target, graphs, validate=validate, progress=progress)
         if rollups and hasattr(target, "write_meta"):  # the national roll-ups, kept current by every later write
             summaries.ensure(target)
+        if remembers:
+            records = {g: digests[Path(origins[g])] for g in graphs if g in origins}
+            if ONTOLOGY_GRAPH in graphs:
+                records[ONTOLOGY_GRAPH] = ontology_digest()
+            update = summaries.record_sources_update(records)
+            if update:
+                target.write_meta(update)
     except BaseException:
         if created:  # a refused build leaves no half-made store directory behind
             del target

@@ -279,7 +279,7 @@ class ScopedStore:
     def solutions(self, sparql: str, **options):
         if self.others:
             return self.query(sparql, **options)
-        return self.base.solutions(sparql, **self._options(sparql, options))
+        return self.base.solutions(sparql, **self._options(options))
 
     def _read_only(self, *args, **kwargs):
         raise QueryError("自治体の範囲は読み取り専用です / a jurisdiction scope is read-only")

@@ -17,6 +17,10 @@ write) are recomputed, each over its own scope (a few queries of a few ms), and 
 adjusted by the difference. A write to a graph holding no jurisdiction (the national side), or one
 whose graphs are unknown (a SPARQL Update run as text), recomputes everything from the whole graph.
 
+* the **sources** a store was built from: per named graph, the fingerprint of the source file it was
+  read from (``meta:source``), so ``policykg build --store DIR --add plan.xlsx`` reads again only what
+  changed (:func:`policykg.graph.build.build_store`). Any other write to a graph forgets its fingerprint.
+
 Summaries are kept once a store has them: :func:`rebuild` (``policykg build``) writes them and the
 marker ``<urn:policykg:meta> meta:summaries true``; a store without the marker is left alone by
 :func:`maintain` (so small test stores pay nothing), and :func:`ensure` builds them once on first read.
@@ -377,9 +381,45 @@ def _entries(store: Store, graphs: Iterable[URIRef]) -> dict[URIRef, frozenset[s
     return {g: frozenset(v) for g, v in found.items()}
 
 
+SOURCE = URIRef(META + "source")
+
+
+def source_digests(store: Store) -> dict[str, set[URIRef]]:
+    """Fingerprint → the named graphs read from a source with that fingerprint (empty: none recorded)."""
+    held: dict[str, set[URIRef]] = defaultdict(set)
+    for row in select(store, internal_query("meta-sources")):
+        held[str(row["digest"])].add(URIRef(row["graph"]))
+    return dict(held)
+
+
+def record_sources_update(records: Mapping[URIRef, str]) -> str | None:
+    """The update recording that each named graph of ``records`` was read from the source with that fingerprint."""
+    triples = [(URIRef(g), SOURCE, Literal(d)) for g, d in sorted(records.items())]
+    return f"INSERT DATA {{ {_data_block(triples)} }}" if triples else None
+
+
+def forget_sources_update(store: Store, touched: Iterable[URIRef] | None) -> str | None:
+    """The update forgetting the fingerprints of ``touched`` graphs (``None``: of every graph): they no
+    longer hold exactly what their source gave. ``None`` when the store keeps no summaries."""
+    if not enabled(store):
+        return None
+    if touched is None:
+        return f"DELETE WHERE {{ GRAPH <{META_GRAPH}> {{ ?g <{SOURCE}> ?d }} }}"
+    graphs = " ".join(f"<{g}>" for g in sorted({URIRef(g) for g in touched} - {META_GRAPH}))
+    if not graphs:
+        return None
+    return (f"DELETE {{ GRAPH <{META_GRAPH}> {{ ?g <{SOURCE}> ?d }} }} "
+            f"WHERE {{ VALUES ?g {{ {graphs} }} GRAPH <{META_GRAPH}> {{ ?g <{SOURCE}> ?d }} }}")
+
+
 def maintain(store: Store, touched) -> None:
-    """After a write: bring the summaries up to date (called by every store write method, under its lock)."""
-    text = maintain_update(store, touched)
+    """After a write: bring the summaries up to date and forget the touched graphs' source fingerprints
+    (called by every store write method, under its lock)."""
+    if callable(touched):
+        touched = touched()
+    touched = None if touched is None else set(touched)
+    parts = [forget_sources_update(store, touched), maintain_update(store, touched)]
+    text = " ;\n".join(p for p in parts if p)
     if text:
         store.write_meta(text)
 
@@ -388,4 +428,5 @@ on_write(maintain)
 
 
 __all__ = ["GAP_KINDS", "Jurisdiction", "Totals", "compute", "recompute", "totals_of", "read", "enabled",
-           "rebuild", "rebuild_update", "ensure", "maintain", "maintain_update"]
+           "rebuild", "rebuild_update", "ensure", "maintain", "maintain_update", "SOURCE", "source_digests",
+           "record_sources_update", "forget_sources_update"]

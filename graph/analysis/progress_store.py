@@ -1,7 +1,8 @@
 """Progress of every numeric indicator in a store, and its record in ``graph/progress``.
 
-Thin I/O around :mod:`policykg.graph.analysis.progress`: canned queries gather each indicator's
-baseline, targets and observations; the pure :func:`~policykg.graph.analysis.progress.assess`
+Thin I/O around :mod:`policykg.graph.analysis.progress`: queries gather each indicator's baseline,
+targets and observations (the rows of the canned ``progress-*.rq``, read by their faster internal twins,
+:func:`indicator_series`); the pure :func:`~policykg.graph.analysis.progress.assess`
 decides; :func:`record_progress` writes one ``pk:ProgressAssessment`` per indicator with every
 input beside the result, so ``indicator-status.rq`` can re-derive each status from the record.
 """
@@ -11,8 +12,9 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
+from decimal import Decimal
 
-from rdflib import Graph, Literal, URIRef
+from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import PROV, RDF, XSD
 from rdflib.term import Identifier
 
@@ -26,7 +28,7 @@ from policykg.namespaces import ID, PK, PROGRESS_GRAPH
 
 __all__ = [
     "IndicatorProgress", "STATUS_IRI", "COMPARATOR_IRI", "run_select",
-    "indicator_series", "compute_progress", "assessment_graph", "record_progress",
+    "indicator_series", "order_key", "compute_progress", "assessment_graph", "record_progress",
 ]
 
 STATUS_IRI: dict[Status, URIRef] = {
@@ -99,19 +101,65 @@ def _target(row: Mapping[str, Identifier], lower_is_better: bool) -> TargetSpec 
     )
 
 
+def order_key(term: Identifier | None) -> tuple:
+    """A sort key ordering terms as SPARQL's ``ORDER BY`` does for the values the progress inputs hold:
+    unbound first, then blank nodes, IRIs (by their text), literals; numbers by value, ``xsd:date`` by
+    date, other literals by their text (so plain and language-tagged labels by code point, as Oxigraph).
+
+    >>> from rdflib import Literal, URIRef
+    >>> from rdflib.namespace import XSD
+    >>> days = [Literal("2030-03-31", datatype=XSD.date), None, Literal("2026-03-31", datatype=XSD.date)]
+    >>> [str(t) if t is not None else None for t in sorted(days, key=order_key)]
+    [None, '2026-03-31', '2030-03-31']
+    >>> order_key(URIRef("https://x/a")) < order_key(Literal("a"))
+    True
+    """
+    if term is None:
+        return (0,)
+    if isinstance(term, BNode):
+        return (1, str(term))
+    if not isinstance(term, Literal):
+        return (2, str(term))
+    value = term.toPython()
+    if type(value) is date:  # equal values tie (the sort is stable), as in Oxigraph's ORDER BY
+        return (3, 1, value.isoformat())
+    if isinstance(value, (int, float, Decimal)) and not isinstance(value, bool):
+        return (3, 0, float(value))
+    return (3, 2, str(term), str(term.datatype or term.language or ""))
+
+
+def _select_internal(store: Store, name: str) -> list[dict[str, Identifier]]:
+    return select(store, internal_query(name))
+
+
 def indicator_series(store: Store) -> list[tuple[dict[str, Identifier], Series]]:
-    """Each numeric indicator's query row (label, unit, baseline) and its :class:`Series`."""
+    """Each numeric indicator's query row (label, unit, baseline) and its :class:`Series`.
+
+    The rows are those of the canned ``progress-indicators``, ``progress-targets`` and
+    ``progress-observations`` queries, read unsorted by their internal twins
+    (``graph/queries/internal/progress-*-inputs.rq``: each property by one scan of its predicate, the
+    hot path of ``/api/gaps?jurisdiction=``) and put in the canned queries' order here: the first row of
+    an indicator is the one ``ORDER BY ?label ?indicator ?baselineDate`` puts first, targets follow
+    ``ORDER BY ?indicator ?dueDate``, observations ``ORDER BY ?indicator ?date ?observation``.
+    """
+    rows = _select_internal(store, "progress-indicator-inputs")
+    rows.sort(key=lambda r: (order_key(r.get("label")), order_key(r.get("indicator")), order_key(r.get("baselineDate"))))
     indicators: dict[str, dict[str, Identifier]] = {}
-    for row in run_select(store, "progress-indicators"):
+    for row in rows:
         indicators.setdefault(str(row["indicator"]), row)
+    target_rows = _select_internal(store, "progress-target-inputs")
+    target_rows.sort(key=lambda r: (order_key(r.get("indicator")), order_key(r.get("dueDate"))))
     targets: dict[str, list[TargetSpec]] = {}
-    for row in run_select(store, "progress-targets"):
+    for row in target_rows:
         info = indicators.get(str(row["indicator"]), {})
         spec = _target(row, info.get("desired") == PK.LowerIsBetter)
         if spec is not None:
             targets.setdefault(str(row["indicator"]), []).append(spec)
+    observation_rows = _select_internal(store, "progress-observation-inputs")
+    observation_rows.sort(key=lambda r: (order_key(r.get("indicator")), order_key(r.get("date")),
+                                         order_key(r.get("observation"))))
     observations: dict[str, list[Point]] = {}
-    for row in run_select(store, "progress-observations"):
+    for row in observation_rows:
         when, value = _date(row.get("date")), _float(row.get("value"))
         if when is not None and value is not None:
             observations.setdefault(str(row["indicator"]), []).append(Point(when, value, str(row["observation"])))

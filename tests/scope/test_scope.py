@@ -110,3 +110,15 @@ def test_a_graph_shared_by_two_jurisdictions_is_filtered_by_row(two_store):
         other = next(k for k in KEYS if k != key)
         assert scoped and not any(f"/id/{other}/" in str(r["indicator"]) for r in scoped)
         assert any(f"/id/{key}/" in str(r["indicator"]) for r in scoped)
+
+
+def test_raw_solutions_of_a_scope_alone_in_the_store(hokkaido_store):
+    """With no other jurisdiction loaded the scope hands the engine's own solutions through (the path the
+    SPARQL endpoint's result writers take), read over the jurisdiction's graphs only."""
+    from policykg.graph.jurisdictions import ScopedStore
+
+    scope = ScopedStore(hokkaido_store, "hokkaido")
+    assert not scope.others
+    query = "SELECT (COUNT(*) AS ?n) WHERE { ?s a <https://w3id.org/policykg/ontology#Measure> }"
+    counted = [int(s["n"].value) for s in scope.solutions(query)]
+    assert counted == [int(r["n"]) for r in hokkaido_store.query(query).rows] and counted[0] > 0
