@@ -112,6 +112,8 @@ UI: dict[str, dict[str, str]] = {
     "task_sparql": {"ja": "SPARQL", "en": "SPARQL"},
     "task_sparql_text": {"ja": "定型クエリや自由なクエリでグラフを直接調べます。", "en": "Query the graph directly, with canned or your own queries."},
     "browse_by_kind": {"ja": "種類から探す", "en": "Browse by kind"},
+    "pick_jurisdiction": {"ja": "団体を選ぶと、その計画の分野と施策の展開方針が表示されます。",
+                          "en": "Pick a government to see its plan's areas and policy directions."},
     "find_measure": {"ja": "取組名で探す", "en": "Find a measure by name"},
     "all_measures": {"ja": "主な取組の一覧", "en": "All measures"},
     "supports_national": {"ja": "この取組が支える国の政策", "en": "National policies this measure supports"},

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from policykg.api.catalog.labels import label_index
+from functools import lru_cache
+
+from policykg.api.catalog.labels import LabelIndex
 from policykg.api.catalog.sparql import py_value, select
 from policykg.graph.store import Store
 from policykg.namespaces import PK
@@ -21,15 +23,17 @@ HEADLINE = {
 
 
 def overview(store: Store, lang: str) -> dict:
-    """Triples, named graphs, headline counts and the count of every pk: class."""
-    index = label_index(store)
+    """Triples, named graphs, headline counts and the count of every pk: class.
+
+    Counted by two aggregate queries, named from the ontology: nothing reads every label of the store
+    (at national scale the store's label index takes minutes to build; the home page must not wait for it).
+    """
     per_class = {row["cls"]: py_value(row["n"]) for row in select(store, "class_counts")}
-    headline = {}
-    for kind, classes in HEADLINE.items():
-        members = {s for s, types in index.types.items() if any(c in types for c in classes)}
-        headline[kind] = len(members)
+    counted = {str(row["kind"]): py_value(row["n"]) for row in select(store, "headline_counts")}
+    headline = {kind: int(counted.get(kind, 0)) for kind in HEADLINE}
+    names = ontology_labels()
     classes = [
-        {**index.ref(cls, lang), "count": n}
+        {**names.ref(cls, lang), "count": n}
         for cls, n in per_class.items()
         if str(cls).startswith(str(PK))
     ]
@@ -40,6 +44,14 @@ def overview(store: Store, lang: str) -> dict:
         "counts": headline,
         "classes": classes,
     }
+
+
+@lru_cache(maxsize=1)
+def ontology_labels() -> LabelIndex:
+    """The names of the ontology's classes and properties (the ontology graph every store holds)."""
+    from policykg.ontology import ontology_graph
+
+    return LabelIndex.from_graph(ontology_graph())
 
 
 __all__ = ["overview", "HEADLINE"]

@@ -149,13 +149,20 @@ def home(request: Request, store: Store = Depends(store_dependency), lang: str =
     ]
     tasks = [{"key": key, "url": urls.viz_url(None, lang) if page is None else urls.page_url(page, lang)}
              for key, page in TASKS]
-    areas = catalog_list(request, "areas", lang)
+    known = known_jurisdictions(request.app.state, lang)
+    # Each plan's area tree while they fit on one page; at national scale (1,789 governments) a list of
+    # the governments instead, each linking to its own areas (the whole-graph areas list is not read).
+    areas = catalog_list(request, "areas", lang) if len(known) <= HOME_AREA_TREES else []
     groups = [{"key": key, "label": label, "url": urls.page_url("areas", lang, jurisdiction=key),
                "areas": [a for a in areas if (a.get("jurisdiction") or {}).get("key") == key]}
-              for key, label in known_jurisdictions(request.app.state, lang).items()]
+              for key, label in known.items()]
     return render(request, "home.html", lang, urls.api_url("overview", lang), overview=info, headline=headline,
-                  areas=areas, plans=catalog_list(request, "national_plans", lang),
-                  tasks=tasks, jurisdiction_groups=groups)
+                  plans=catalog_list(request, "national_plans", lang), tasks=tasks, jurisdiction_groups=groups,
+                  area_trees=len(known) <= HOME_AREA_TREES)
+
+
+HOME_AREA_TREES = 20
+"""The most jurisdictions whose area trees the home page shows; above it, a list of them (docs/deploy.md)."""
 
 
 @router.get("/areas", response_class=HTMLResponse)

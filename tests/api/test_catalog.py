@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import pytest
 
+from rdflib import URIRef
+
 from policykg.namespaces import GRAPH
 
 from app_support import load_catalog
@@ -171,3 +173,20 @@ def test_canned_parameter_is_bound_not_spliced(mini):
     hostile = '2024-01-01"^^xsd:date } } DROP ALL #'
     assert_error_shape(mini.get("/api/queries/indicator-status", params={"asOf": hostile}), 400)
     assert mini.get("/api/areas").json()["total"] == 2
+
+
+@pytest.mark.parametrize("lang", ["ja", "en"])
+def test_overview_counts_without_the_label_index_are_the_label_index_counts(hokkaido_store, lang):
+    """The overview counts by two aggregate queries and names classes from the ontology (the home page must
+    not wait for the store's whole label index at national scale); the answer is what the index gives."""
+    from policykg.api.catalog.labels import label_index
+    from policykg.api.catalog.overview import HEADLINE, overview
+
+    body = overview(hokkaido_store, lang)
+    index = label_index(hokkaido_store)
+    for kind, classes in HEADLINE.items():
+        assert body["counts"][kind] == len({s for s, types in index.types.items() if any(c in types for c in classes)}), kind
+    assert body["counts"]["measures"] > 0 and body["counts"]["indicators"] > 0
+    assert len(body["classes"]) > 10
+    for entry in body["classes"]:
+        assert {k: v for k, v in entry.items() if k != "count"} == index.ref(URIRef(entry["iri"]), lang)

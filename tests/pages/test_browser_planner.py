@@ -248,3 +248,17 @@ def test_upload_observations_then_the_indicator_shows_status_and_points(browser)
             watched.check()
         finally:
             watched.close()
+
+
+def test_axe_home_as_a_list_of_governments(watched, monkeypatch):
+    """The home page's national-scale form (a list of governments instead of their area trees, above
+    ``HOME_AREA_TREES``), forced here on the planner store: the same accessibility bar."""
+    from policykg.api.routes import pages
+
+    monkeypatch.setattr(pages, "HOME_AREA_TREES", 0)
+    watched.open("/")
+    assert watched.page.locator("ul.jurisdiction-list a").count() >= 1
+    assert watched.page.locator("section.jurisdiction-areas").count() == 0
+    serious = [v for v in watched.axe() if v["impact"] in ("serious", "critical")]
+    assert serious == [], serious
+    watched.check()
