@@ -25,8 +25,8 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Mapping
-from dataclasses import dataclass, field
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field, replace
 from decimal import Decimal, InvalidOperation
 from functools import lru_cache
 from importlib import resources
@@ -172,6 +172,24 @@ def select(store: Store, query: CannedQuery, bindings: Mapping[str, Identifier] 
 def read_label_index(store: Store) -> LabelIndex:
     """The :class:`~policykg.labels.LabelIndex` of ``store``, read with the shared ``labels.rq`` and ``types.rq``."""
     return LabelIndex.from_rows(select(store, internal_query("labels")), select(store, internal_query("types")))
+
+
+def read_label_index_of(store: Store, subjects: Iterable[URIRef]) -> LabelIndex:
+    """The :class:`~policykg.labels.LabelIndex` of ``subjects`` only: ``labels.rq`` and ``types.rq`` joined
+    with one VALUES block of the subjects (each IRI written by rdflib, escaped), the rows in the whole-store
+    order. A list of a few hundred entities need not read the labels of a whole national-scale store.
+    """
+    iris = sorted({URIRef(s) for s in subjects if isinstance(s, URIRef)}, key=str)
+    if not iris:
+        return LabelIndex.from_rows([], [])
+    block = "VALUES ?s { " + " ".join(iri.n3() for iri in iris) + " }\n"
+
+    def rows(name: str) -> list:
+        query = internal_query(name)
+        head, brace, body = query.text.partition("{")  # the VALUES block first in the WHERE group
+        return select(store, replace(query, text=head + brace + "\n" + block + body))
+
+    return LabelIndex.from_rows(rows("labels"), rows("types"))
 
 
 def _expand(value: str) -> URIRef:

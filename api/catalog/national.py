@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 
-from policykg.api.catalog.labels import label_index
+from policykg.graph.queries import read_label_index_of
 from policykg.api.catalog.sparql import py_value, select
 from policykg.labels import pick_label
 from policykg.graph.store import Store
@@ -12,9 +12,10 @@ from policykg.graph.store import Store
 
 def list_national_plans(store: Store, lang: str) -> list[dict]:
     """National plans and guidelines with decision type, decision date and edition."""
-    index = label_index(store)
+    rows = select(store, "national_plans")
+    index = read_label_index_of(store, (row["plan"] for row in rows))  # a few plans, not the whole store's labels
     plans: dict = {}
-    for row in select(store, "national_plans"):
+    for row in rows:
         entry = plans.setdefault(row["plan"], defaultdict(list))
         for key in ("decisionType", "decided", "decidedText", "edition"):
             if row.get(key) is not None and row[key] not in entry[key]:
@@ -34,9 +35,10 @@ def list_national_plans(store: Store, lang: str) -> list[dict]:
 
 def list_national_items(store: Store, lang: str) -> list[dict]:
     """Every national item with its plan, specific class (kind), parent and order in the source."""
-    index = label_index(store)
+    rows = select(store, "national_items")
+    index = read_label_index_of(store, (row[k] for row in rows for k in ("item", "plan", "parent") if row.get(k) is not None))
     items: dict = {}
-    for row in select(store, "national_items"):
+    for row in rows:
         entry = items.setdefault(row["item"], {"plan": None, "parents": [], "ordinal": None, "desc": []})
         entry["plan"] = entry["plan"] or row.get("plan")
         if row.get("parent") is not None and row["parent"] not in entry["parents"]:

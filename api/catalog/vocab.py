@@ -42,11 +42,11 @@ def term_labeller(store: Store) -> Callable[[URIRef, str], str]:
     Order: the ontology's own rdfs:label (shipped ontology, else the copy in the store), then
     the i18n table for reused vocabularies, then the prefixed name.
     """
-    index = label_index(store)
-
     def label(term: URIRef, lang: str) -> str:
+        # the store's label index only for a term the ontology does not name (built once per generation,
+        # and not at all for a page that names only ontology terms: at national scale it takes minutes)
         labels = _ontology_labels(URIRef(str(term))) or [
-            lit for _, lit in index.all_labels(URIRef(str(term)))
+            lit for _, lit in label_index(store).all_labels(URIRef(str(term)))
         ]
         if labels:
             return pick_label(labels, lang)

@@ -76,11 +76,11 @@ def render(request: Request, template: str, lang: str, alternate: str, *, status
     """A page with the shared context (language, UI strings, alternate link, language switch)."""
     store = get_store(request)
     labeller = term_labeller(store)
-    index = label_index(store)
 
     def iri_label(text: str) -> str | None:
         """A result IRI's label (the console shows labels, the IRI on hover); ``None`` = show the IRI."""
         iri = URIRef(text)
+        index = label_index(store)  # asked for only by pages that show result IRIs
         if iri in index.names:
             return index.label(iri, lang)
         return prefixed(text) if prefixed(text) != text else None

@@ -190,3 +190,32 @@ def test_overview_counts_without_the_label_index_are_the_label_index_counts(hokk
     assert len(body["classes"]) > 10
     for entry in body["classes"]:
         assert {k: v for k, v in entry.items() if k != "count"} == index.ref(URIRef(entry["iri"]), lang)
+
+
+@pytest.mark.parametrize("lang", ["ja", "en"])
+def test_national_lists_read_only_their_entities_labels(hokkaido_store, monkeypatch, lang):
+    """The national lists name their plans, items and parents from a label index of those entities only
+    (at national scale the store's whole index takes minutes); the lists are what the whole index gives."""
+    import json
+
+    from policykg.api.catalog import national
+    from policykg.api.catalog.labels import label_index
+
+    new = national.list_national_plans(hokkaido_store, lang), national.list_national_items(hokkaido_store, lang)
+    monkeypatch.setattr(national, "read_label_index_of", lambda store, subjects: label_index(store))
+    old = national.list_national_plans(hokkaido_store, lang), national.list_national_items(hokkaido_store, lang)
+    assert len(new[0]) >= 4 and len(new[1]) >= 90
+    assert json.dumps(new, ensure_ascii=False, default=str) == json.dumps(old, ensure_ascii=False, default=str)
+
+
+def test_a_label_index_of_some_subjects_is_the_whole_index_for_them(hokkaido_store):
+    from policykg.api.catalog.labels import label_index
+    from policykg.graph.queries import read_label_index_of
+
+    whole = label_index(hokkaido_store)
+    some = sorted(whole.types, key=str)[::25]
+    part = read_label_index_of(hokkaido_store, some)
+    assert len(some) > 10 and set(part.types) == set(some)
+    for s in some:
+        assert part.types[s] == whole.types[s] and part.names.get(s) == whole.names.get(s), s
+    assert read_label_index_of(hokkaido_store, []).types == {}
