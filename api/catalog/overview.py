@@ -29,8 +29,7 @@ def overview(store: Store, lang: str) -> dict:
     (at national scale the store's label index takes minutes to build; the home page must not wait for it).
     """
     per_class = {row["cls"]: py_value(row["n"]) for row in select(store, "class_counts")}
-    counted = {str(row["kind"]): py_value(row["n"]) for row in select(store, "headline_counts")}
-    headline = {kind: int(counted.get(kind, 0)) for kind in HEADLINE}
+    headline = headline_counts(store)
     names = ontology_labels()
     classes = [
         {**names.ref(cls, lang), "count": n}
@@ -46,6 +45,13 @@ def overview(store: Store, lang: str) -> dict:
     }
 
 
+def headline_counts(store: Store) -> dict[str, int]:
+    """How many entities of each :data:`HEADLINE` kind the store holds (one aggregate query: the home page's
+    counts; the per-class counts of :func:`overview` group every typed entity, 16 s at 10M quads on disk)."""
+    counted = {str(row["kind"]): py_value(row["n"]) for row in select(store, "headline_counts")}
+    return {kind: int(counted.get(kind, 0)) for kind in HEADLINE}
+
+
 @lru_cache(maxsize=1)
 def ontology_labels() -> LabelIndex:
     """The names of the ontology's classes and properties (the ontology graph every store holds)."""
@@ -54,4 +60,4 @@ def ontology_labels() -> LabelIndex:
     return LabelIndex.from_graph(ontology_graph())
 
 
-__all__ = ["overview", "HEADLINE"]
+__all__ = ["overview", "headline_counts", "ontology_labels", "HEADLINE"]

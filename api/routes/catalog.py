@@ -155,6 +155,13 @@ async def jurisdiction_param(
     return await run_in_threadpool(check_jurisdiction, request, jurisdiction)
 
 
+def catalog_counts(request: Request) -> dict[str, int]:
+    """:func:`~policykg.api.catalog.overview.headline_counts` for the store's current generation, cached
+    (the home page's counts; blocking on a miss)."""
+    store = get_store(request)
+    return answer_cache(request).get_or_build(store.generation, ("headline-counts",), lambda: overview.headline_counts(store))
+
+
 def catalog_overview(request: Request, lang: str) -> dict:
     """:func:`~policykg.api.catalog.overview.overview` for the store's current generation, cached like
     the lists; shared by ``/api/overview`` and the home page (blocking on a miss)."""

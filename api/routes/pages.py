@@ -29,8 +29,7 @@ from policykg.api.catalog.labels import label_index
 from policykg.api.catalog.vocab import prefixed, term_labeller
 from policykg.api.deps import get_store, settings_dependency, store_dependency
 from policykg.api.errors import error_response, status_for
-from policykg.api.catalog import jurisdictions as juris_mod
-from policykg.api.routes.catalog import catalog_list, catalog_overview, jurisdiction_param, known_jurisdictions, lang_param
+from policykg.api.routes.catalog import catalog_counts, catalog_list, jurisdiction_param, known_jurisdictions, lang_param
 from policykg.api.routes.sparql import execute as sparql_execute
 from policykg.api.settings import Settings
 from policykg.errors import ForbiddenQuery, NotAcceptable, QueryError, QueryTimeout
@@ -139,7 +138,7 @@ TASKS = (
 
 @router.get("/", response_class=HTMLResponse)
 def home(request: Request, store: Store = Depends(store_dependency), lang: str = Depends(lang_param)) -> HTMLResponse:
-    info = catalog_overview(request, lang)
+    counts = catalog_counts(request)  # not the whole overview: its per-class counts and size read every entity
     headline = [
         ("areas", urls.page_url("areas", lang)), ("directions", urls.page_url("directions", lang)),
         ("measures", urls.page_url("measures", lang)), ("indicators", urls.page_url("indicators", lang)),
@@ -156,7 +155,7 @@ def home(request: Request, store: Store = Depends(store_dependency), lang: str =
     groups = [{"key": key, "label": label, "url": urls.page_url("areas", lang, jurisdiction=key),
                "areas": [a for a in areas if (a.get("jurisdiction") or {}).get("key") == key]}
               for key, label in known.items()]
-    return render(request, "home.html", lang, urls.api_url("overview", lang), overview=info, headline=headline,
+    return render(request, "home.html", lang, urls.api_url("overview", lang), counts=counts, headline=headline,
                   plans=catalog_list(request, "national_plans", lang), tasks=tasks, jurisdiction_groups=groups,
                   area_trees=len(known) <= HOME_AREA_TREES)
 
