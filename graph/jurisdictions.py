@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import threading
 import weakref
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 
 from rdflib import Literal, URIRef
 
@@ -153,11 +153,22 @@ def indexed_graph_keys(store: Store) -> dict[URIRef, frozenset[str]] | None:
     rows = select(store, internal_query("meta-graph-index"))
     if not rows:
         return None
+    return keys_by_graph(rows, "key")
+
+
+def keys_by_graph(rows: Iterable[Mapping], column: str) -> dict[URIRef, frozenset[str]]:
+    """Index rows (``?g`` and, unbound for a national graph, the jurisdiction key in ``column``) as
+    graph → the keys it holds.
+
+    >>> g = URIRef("http://x/g")
+    >>> keys_by_graph([{"g": g, "key": Literal("a")}, {"g": g}, {"g": URIRef("http://x/n")}], "key")[g]
+    frozenset({'a'})
+    """
     found: dict[URIRef, set[str]] = {}
     for row in rows:
         entry = found.setdefault(row["g"], set())
-        if row.get("key") is not None:
-            entry.add(str(row["key"]))
+        if row.get(column) is not None:
+            entry.add(str(row[column]))
     return {g: frozenset(v) for g, v in found.items()}
 
 
@@ -215,12 +226,7 @@ def _indexed_scope(store: Store, key: str) -> dict[URIRef, frozenset[str]] | Non
     rows = select(store, internal_query("meta-scope"), {"key": Literal(key)})
     if not rows:
         return None if not select(store, internal_query("summary-enabled")) else {}
-    found: dict[URIRef, set[str]] = {}
-    for row in rows:
-        entry = found.setdefault(row["g"], set())
-        if row.get("holder") is not None:
-            entry.add(str(row["holder"]))
-    return {g: frozenset(v) for g, v in found.items()}
+    return keys_by_graph(rows, "holder")
 
 
 def scope_index(store: Store, key: str) -> dict[URIRef, frozenset[str]]:

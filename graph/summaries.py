@@ -372,13 +372,8 @@ def maintain_update(store: Store, touched, *, as_of: dt.date | None = None) -> s
 
 def _entries(store: Store, graphs: Iterable[URIRef]) -> dict[URIRef, frozenset[str]]:
     """The meta graph's index entries of ``graphs`` (graphs not indexed are left out)."""
-    found: dict[URIRef, set[str]] = {}
-    for g in graphs:
-        for row in select(store, internal_query("meta-graph-entry"), {"g": g}):
-            entry = found.setdefault(g, set())
-            if row.get("key") is not None:
-                entry.add(str(row["key"]))
-    return {g: frozenset(v) for g, v in found.items()}
+    return juris.keys_by_graph(({**row, "g": g} for g in graphs
+                                for row in select(store, internal_query("meta-graph-entry"), {"g": g})), "key")
 
 
 SOURCE = URIRef(META + "source")
