@@ -157,8 +157,18 @@ def _code_fingerprint() -> bytes:
     files += sorted(Path(policykg.__file__).parent.glob("*.py")) + [Path(__file__)]
     digest = hashlib.sha256()
     for f in files:
-        digest.update(f.name.encode("utf-8") + b"\0" + f.read_bytes() + b"\0")
+        digest.update(f.name.encode("utf-8") + b"\0")
+        _hash_file(digest, f)
     return digest.digest()
+
+
+def _hash_file(digest: "hashlib._Hash", path: Path) -> None:
+    """Feed ``path``'s bytes and an end mark to ``digest`` a megabyte at a time (a national N-Quads file is
+    2 GB: never held whole just to be fingerprinted)."""
+    with path.open("rb") as stream:
+        while chunk := stream.read(1 << 20):
+            digest.update(chunk)
+    digest.update(b"\0")
 
 
 def source_digest(path: Path) -> str:
@@ -177,7 +187,8 @@ def source_digest(path: Path) -> str:
     for f in files:
         try:
             digest.update(f.relative_to(path).as_posix().encode("utf-8") if f != path else b"")
-            digest.update(b"\0" + f.read_bytes() + b"\0")
+            digest.update(b"\0")
+            _hash_file(digest, f)
         except OSError:  # unreadable: never "unchanged"; reading it reports the error
             return "unreadable:" + str(f)
     return digest.hexdigest()
