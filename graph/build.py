@@ -19,10 +19,10 @@ from pathlib import Path
 from rdflib import Graph, URIRef
 
 from policykg.errors import SourceError, StoreInUse, StoreNotFound
-from policykg.graphs import bulk_objects
+from policykg.graphs import bulk_objects, layered
 from policykg.graph import summaries
 from policykg.graph.bulk import is_bulk_source, read_bulk_source
-from policykg.graph.pipeline import load_graphs, union_after
+from policykg.graph.pipeline import load_graphs, store_view
 from policykg.graph.store import OxigraphStore, Store, open_store
 from policykg.loaders.registry import read_source, source_kind
 from policykg.loaders.workbook import parse_workbook, workbook_graph_name
@@ -80,7 +80,8 @@ def read_sources(
     """Parse every source into named graphs (no store involved). The ontology graph comes first
     (``ontology=False``: left out, though its labels are still part of the context).
 
-    ``context`` is extra graph content CSV readers may resolve labels against (e.g. a store's current content).
+    ``context`` is extra graph content CSV readers may resolve labels against (e.g. a store's current content,
+    :func:`policykg.graph.pipeline.store_view`); it is read where it is, never copied.
     ``origins``, when given, is filled with each graph's source file.
 
     :raises SourceError: an unreadable source, or two sources that would fill the same named graph.
@@ -91,10 +92,9 @@ def read_sources(
     vocabulary = ontology_graph()
     graphs: dict[URIRef, Graph] = {ONTOLOGY_GRAPH: vocabulary}
     origin: dict[URIRef, str] = {ONTOLOGY_GRAPH: "policykg ontology"}
-    merged = Graph()
+    merged = Graph()  # what this build has read so far (only while a reader of context is still to come)
     merged += vocabulary
-    if context is not None:
-        merged += context
+    view = merged if context is None else layered(merged, context)
     documents: list[URIRef] = []
     reference: list[Graph] = []
     ordered = sorted((Path(s) for s in sources), key=_phase)
@@ -113,9 +113,9 @@ def read_sources(
             if bulk:
                 read = read_bulk_source(path)
             elif prefetched is not None:
-                read = {workbook_graph_name(path): parse_workbook(prefetched, context=merged)}
+                read = {workbook_graph_name(path): parse_workbook(prefetched, context=view)}
             else:
-                read = read_source(path, context=merged)
+                read = read_source(path, context=view)
             _collect(graphs, origin, path, read, merged if needed_later else None)
             if kind == "document":
                 documents.extend(read)
@@ -291,7 +291,7 @@ def build_store(
             return target
         origins: dict[URIRef, str] = {}
         with bulk_objects():
-            existing = union_after(target, {}) if len(target) else None
+            existing = None if created else store_view(target)
             graphs = read_sources(paths, context=existing, progress=progress, ontology=not keep_ontology, origins=origins)
             load_graphs(target, graphs, validate=validate, progress=progress)
         if rollups and hasattr(target, "write_meta"):  # the national roll-ups, kept current by every later write

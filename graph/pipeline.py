@@ -26,7 +26,7 @@ from policykg.errors import SourceError
 from policykg.graph import summaries  # noqa: F401  (registers the roll-up maintenance on every store write)
 from policykg.graph.nquads import nquads, nquads_of_quads
 from policykg.graph.store import OxigraphStore, Store
-from policykg.graphs import native_source
+from policykg.graphs import native_source, native_union
 
 Progress = Callable[[str], None]
 
@@ -62,6 +62,19 @@ def union_after(store: Store | None, graphs: Mapping[URIRef, Graph]) -> Graph:
         for t in triples:
             union.add(t)
     return union
+
+
+def store_view(store: Store) -> Graph:
+    """What ``store`` holds, as one read-only rdflib Graph for readers that resolve labels and ids against it.
+
+    An Oxigraph store is looked up where it is (:func:`policykg.graphs.native_union`): a national-scale
+    store is millions of quads, and a copy in rdflib costs about a gigabyte and a minute per million.
+    Other stores (the rdflib backend, a remote store) are small or have no native view: copied
+    (:func:`union_after`). Either way the same triples, each once.
+    """
+    if isinstance(store, OxigraphStore):
+        return native_union(store.engine)
+    return union_after(store, {})
 
 
 def stage(store: Store | None, graphs: Mapping[URIRef, Graph]) -> ox.Store:
@@ -164,4 +177,4 @@ def incoming(graphs: Mapping[URIRef, Graph]) -> ox.Store:
     return stage(None, graphs)
 
 
-__all__ = ["load_graphs", "incoming", "stage", "union_after", "validate_union", "validation_module", "Progress"]
+__all__ = ["load_graphs", "incoming", "stage", "store_view", "union_after", "validate_union", "validation_module", "Progress"]

@@ -1,7 +1,8 @@
 """Curated alignment CSV (data/alignments/*.csv) → pk:Alignment nodes, per docs/model.md "Alignment".
 
 A planner edits the CSV in Excel (UTF-8 with BOM), naming both sides by their Japanese label, so
-every row is resolved against the graph loaded before it (``context``). Any bad row stops the whole
+every row is resolved against the graph loaded before it (``context``); a local label other plans share
+is read as the item of the plan the table's other rows name. Any bad row stops the whole
 file with a :class:`SourceError` naming file, line and column: the build replaces named graphs
 atomically, so nothing from a bad file reaches the store. ``.xlsx`` is not read (save as CSV UTF-8).
 
@@ -16,7 +17,7 @@ import datetime as dt
 import hashlib
 import io
 import re
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from pathlib import Path
 
 from rdflib import BNode, Graph, Literal, URIRef
@@ -142,11 +143,12 @@ def parse_alignments(
     if sha256:
         out.add((doc, PK.sha256, Literal(sha256)))
     seen: dict[URIRef, int] = {}
+    homes = _home_documents(index, rows, context)
     for line, cells in rows:
         def fail(message: str, column: str) -> SourceError:
             return SourceError(message, file=file_name, line=line, field=column)
 
-        local = _resolve(index, cells, "local", LOCAL_KINDS, fail)
+        local = _resolve(index, cells, "local", LOCAL_KINDS, fail, home=lambda item: _deck_of(context, item) in homes)
         national = _resolve(index, cells, "national", NATIONAL_KINDS, fail)
         relation = RELATIONS.get(cells.get("relation", "").lower())
         if relation is None:
@@ -198,7 +200,29 @@ def parse_alignments(
     return out
 
 
-def _resolve(index: LabelIndex, cells: Mapping[str, str], side: str, kinds, fail) -> URIRef:
+def _home_documents(index: LabelIndex, rows: list[Row], context: Graph) -> set[URIRef]:
+    """The source documents of the local items the table names unambiguously (by label or IRI).
+
+    An alignment table is about one plan: a label several plans use (two governments' directions both
+    called 「デジタル人材の育成・確保」, as in a national store) is read as the item of the plan the table's
+    other rows name, when exactly one candidate comes from it (:func:`_resolve`)."""
+    def quiet(message: str, column: str) -> SourceError:
+        return SourceError(message, field=column)
+
+    homes: set[URIRef] = set()
+    for _line, cells in rows:
+        try:
+            local = _resolve(index, cells, "local", LOCAL_KINDS, quiet)
+        except SourceError:
+            continue
+        if (doc := _deck_of(context, local)) is not None:
+            homes.add(doc)
+    return homes
+
+
+def _resolve(index: LabelIndex, cells: Mapping[str, str], side: str, kinds, fail,
+             home: Callable[[URIRef], bool] | None = None) -> URIRef:
+    """The item a row names on ``side``; of several items sharing its label, the one ``home`` accepts if only one is."""
     label, iri = cells.get(f"{side}_label", ""), cells.get(f"{side}_iri", "")
     what = "measure, direction or roadmap row" if side == "local" else "national item or plan"
     if not label and not iri:
@@ -218,6 +242,9 @@ def _resolve(index: LabelIndex, cells: Mapping[str, str], side: str, kinds, fail
         except AmbiguousLabel as exc:
             if resolved is not None and str(resolved) in exc.candidates:
                 return resolved
+            homely = [URIRef(c) for c in exc.candidates if home is not None and home(URIRef(c))]
+            if resolved is None and len(homely) == 1:
+                return homely[0]
             raise fail(f"{label!r} names several items ({', '.join(exc.candidates)}); give {side}_iri", f"{side}_label") from None
         if resolved is not None and resolved != by_label:
             raise fail(f"{side}_label {label!r} is <{by_label}>, but {side}_iri says <{resolved}>", f"{side}_label")

@@ -201,6 +201,109 @@ def native_source(graph: Graph) -> ox.Store | None:
     return store.engine if isinstance(store, OxigraphGraphStore) else None
 
 
+class _ReadOnlyView(Store):
+    """Shared by the read-only views below: nothing is written through them, namespaces aside."""
+
+    context_aware = False
+    formula_aware = False
+    graph_aware = False
+    transaction_aware = False
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._prefixes: dict[str, URIRef] = {}
+
+    def add(self, triple: _Triple, context: Any = None, quoted: bool = False) -> None:
+        raise TypeError("a read-only view of other graphs: write to the graphs themselves")
+
+    def remove(self, triple: _Triple, context: Any = None) -> None:
+        raise TypeError("a read-only view of other graphs: write to the graphs themselves")
+
+    def __len__(self, context: Any = None) -> int:
+        return sum(1 for _ in self.triples((None, None, None)))
+
+    def contexts(self, triple: Any = None) -> Iterator[Any]:
+        return iter(())
+
+    def bind(self, prefix: str, namespace: URIRef, override: bool = True) -> None:
+        if override or prefix not in self._prefixes:
+            self._prefixes[prefix] = namespace
+
+    def namespace(self, prefix: str) -> URIRef | None:
+        return self._prefixes.get(prefix)
+
+    def prefix(self, namespace: URIRef) -> str | None:
+        return next((p for p, n in self._prefixes.items() if n == namespace), None)
+
+    def namespaces(self) -> Iterator[tuple[str, URIRef]]:
+        yield from list(self._prefixes.items())
+
+
+class OxigraphUnionStore(_ReadOnlyView):
+    """Every graph of a pyoxigraph Store as one read-only rdflib store: each triple once per pattern,
+    however many named graphs hold it (the union default graph the API queries)."""
+
+    def __init__(self, engine: ox.Store) -> None:
+        super().__init__()
+        self.engine = engine
+
+    def triples(self, triple_pattern: _Triple, context: Any = None) -> Iterator[tuple[_Triple, Iterator[Any]]]:
+        s, p, o = (None if t is None else to_oxigraph(t) for t in triple_pattern)
+        seen: set[tuple[Any, Any, Any]] = set()
+        for q in self.engine.quads_for_pattern(s, p, o, None):
+            key = (q.subject, q.predicate, q.object)
+            if key in seen:
+                continue
+            seen.add(key)
+            yield (to_rdflib(q.subject), to_rdflib(q.predicate), to_rdflib(q.object)), iter(())
+
+
+class LayeredStore(_ReadOnlyView):
+    """Two graphs seen as one, read-only: ``top``'s triples, then ``below``'s that ``top`` does not hold.
+    ``top`` may grow while the view is in use; ``below`` is never copied."""
+
+    def __init__(self, top: Graph, below: Graph) -> None:
+        super().__init__()
+        self.top, self.below = top, below
+
+    def triples(self, triple_pattern: _Triple, context: Any = None) -> Iterator[tuple[_Triple, Iterator[Any]]]:
+        for triple in self.top.triples(triple_pattern):
+            yield triple, iter(())
+        for triple in self.below.triples(triple_pattern):
+            if triple not in self.top:
+                yield triple, iter(())
+
+
+def native_union(engine: ox.Store) -> Graph:
+    """Every graph of ``engine`` as one read-only rdflib Graph whose quads stay in Oxigraph: labels and ids
+    of a national-scale store looked up where they are, not copied into rdflib (a gigabyte per million).
+
+    >>> engine = ox.Store()
+    >>> a, p = ox.NamedNode("http://x/a"), ox.NamedNode("http://x/p")
+    >>> engine.extend([ox.Quad(a, p, ox.Literal("v"), ox.NamedNode(f"http://x/g{i}")) for i in (1, 2)])
+    >>> g = native_union(engine)
+    >>> len(g), [str(o) for o in g.objects(URIRef("http://x/a"), None)]
+    (1, ['v'])
+    """
+    return Graph(store=OxigraphUnionStore(engine))
+
+
+def layered(top: Graph, below: Graph) -> Graph:
+    """``top`` and ``below`` as one read-only Graph, each triple once; ``below`` is not copied.
+
+    >>> from rdflib import Literal
+    >>> a, p = URIRef("http://x/a"), URIRef("http://x/p")
+    >>> top, below = Graph(), Graph()
+    >>> _ = top.add((a, p, Literal(1))); _ = below.add((a, p, Literal(1))).add((a, p, Literal(2)))
+    >>> view = layered(top, below)
+    >>> len(view), sorted(int(o) for o in view.objects(a, p)), (a, p, Literal(2)) in view
+    (2, [1, 2], True)
+    >>> _ = top.add((a, p, Literal(3))); len(view)
+    3
+    """
+    return Graph(store=LayeredStore(top, below))
+
+
 def fast_graph() -> Graph:
     """A new rdflib Graph over an :class:`AppendStore` (for loaders that mostly write)."""
     return Graph(store=AppendStore())
@@ -295,4 +398,5 @@ def bulk_objects() -> Iterator[None]:
             gc.enable()
 
 
-__all__ = ["AppendStore", "bulk_objects", "OxigraphGraphStore", "blank", "fast_graph", "literal", "native_graph", "native_source", "to_oxigraph", "to_rdflib"]
+__all__ = ["AppendStore", "LayeredStore", "OxigraphGraphStore", "OxigraphUnionStore", "blank", "bulk_objects", "fast_graph",
+           "layered", "literal", "native_graph", "native_source", "native_union", "to_oxigraph", "to_rdflib"]

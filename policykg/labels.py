@@ -254,8 +254,28 @@ class LabelIndex:
         return cls.from_triples(triples())
 
     @classmethod
-    def from_graph(cls, graph: Graph) -> LabelIndex:
-        """From an rdflib Graph, ConjunctiveGraph or Dataset (every named graph is read), sorted."""
+    def from_graph(cls, graph: Graph, *, kinds: Iterable[URIRef] | None = None) -> LabelIndex:
+        """From an rdflib Graph, ConjunctiveGraph or Dataset (every named graph is read), sorted.
+
+        ``kinds``: only the entities typed with one of them (all their types and names), looked up one by
+        one — for a reader that resolves only those kinds in a large graph (a workbook names national
+        items; a national store holds millions of other labels). ``resolve`` and ``closest`` within those
+        kinds answer as over the whole index.
+
+        >>> from rdflib import Literal
+        >>> from policykg.namespaces import PK, SKOS
+        >>> g = Graph()
+        >>> for s, kind in (("http://x/n", PK.NationalItem), ("http://x/m", PK.Measure)):
+        ...     _ = g.add((URIRef(s), RDF.type, kind)).add((URIRef(s), SKOS.prefLabel, Literal("同じ名前", lang="ja")))
+        >>> small = LabelIndex.from_graph(g, kinds=NATIONAL_KINDS)
+        >>> sorted(small.types), small.resolve("同じ名前", kinds=NATIONAL_KINDS) == LabelIndex.from_graph(g).resolve("同じ名前", kinds=NATIONAL_KINDS)
+        ([rdflib.term.URIRef('http://x/n')], True)
+        """
+        if kinds is not None and not isinstance(graph, ConjunctiveGraph):
+            subjects = {s for kind in kinds for s in graph.subjects(RDF.type, kind)}
+            return cls.from_triples(sorted({(s, p, o) for s in subjects for p in (RDF.type, *NAME_PREDICATES)
+                                            for o in graph.objects(s, p)}))
+
         def triples(predicate):
             if isinstance(graph, ConjunctiveGraph):
                 return ((s, p, o) for s, p, o, _g in graph.quads((None, predicate, None)))

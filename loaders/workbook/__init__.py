@@ -19,7 +19,7 @@ from pathlib import Path
 
 from rdflib import Graph, URIRef
 
-from policykg.labels import LabelIndex
+from policykg.labels import NATIONAL_KINDS, LabelIndex
 from policykg.loaders.workbook.read import WORKBOOK_SUFFIXES, WorkbookData, read_workbook_data
 from policykg.namespaces import graph_name
 
@@ -44,7 +44,7 @@ def parse_workbook(data: WorkbookData, *, context: Graph, index: LabelIndex | No
     parse_indicators(parser, plan)
     parse_roadmap(parser, plan)
     if parser.data.sheets["alignments"].rows:
-        parse_alignments(parser, plan, index if index is not None else LabelIndex.from_graph(context))
+        parse_alignments(parser, plan, index if index is not None else LabelIndex.from_graph(context, kinds=NATIONAL_KINDS))
     parse_observations(parser, plan)
     return parser.em.graph
 

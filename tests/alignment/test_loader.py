@@ -169,3 +169,40 @@ def test_append_validates_whole_file_and_writes_nothing_on_error(tmp_path, mini_
     assert path.read_bytes().startswith(original)
     assert path.read_bytes().startswith(b"\xef\xbb\xbf")
     assert len(set(read_alignments(path, mini_graph).subjects(RDF.type, PK.Alignment))) == 6
+
+
+def _beside_another_plan(mini_graph, *labels: str):
+    """The mini graph and another government's measures, from their own source, labelled ``labels``."""
+    from rdflib import Graph
+
+    from policykg.namespaces import SKOS
+
+    graph = Graph()
+    graph += mini_graph
+    for n, label in enumerate(labels):
+        other = ID[f"other/measure/m-{n}"]
+        graph.add((other, RDF.type, PK.Measure))
+        graph.add((other, SKOS.prefLabel, Literal(label, lang="ja")))
+        graph.add((other, PROV.wasDerivedFrom, ID["source/other-plan"]))
+    return graph
+
+
+def test_a_label_another_plan_shares_is_read_as_the_item_of_the_plan_the_table_names(mini_graph):
+    """A national store holds many governments' items with the same label: the table's other rows say which plan."""
+    context = _beside_another_plan(mini_graph, "遠隔医療・遠隔介護等の推進", "北海道型のMaaSの展開")
+    g = parse_alignments(csv_rows(GOOD, file_name="good.csv"), file_name="good.csv", context=context)
+    locals_ = set(g.objects(None, PK.localItem))
+    assert ID["tl/measure/m-remote"] in locals_ and ID["tl/measure/m-maas"] in locals_
+    assert not any(str(item).startswith(str(ID["other/"])) for item in locals_)
+    from rdflib.compare import isomorphic
+
+    alone = parse_alignments(csv_rows(GOOD, file_name="good.csv"), file_name="good.csv", context=mini_graph)
+    assert isomorphic(g, alone), "the same alignments as without the other plan"
+
+
+def test_a_shared_label_with_no_other_row_to_say_which_plan_is_still_refused(mini_graph):
+    context = _beside_another_plan(mini_graph, "遠隔医療・遠隔介護等の推進")
+    header, first = GOOD.splitlines()[:2]
+    with pytest.raises(SourceError) as caught:
+        parse_alignments(csv_rows(f"{header}\n{first}\n", file_name="one.csv"), file_name="one.csv", context=context)
+    assert caught.value.line == 2 and caught.value.field == "local_label" and "local_iri" in str(caught.value)
