@@ -293,7 +293,8 @@ def build_store(
         with bulk_objects():
             existing = None if created else store_view(target)
             graphs = read_sources(paths, context=existing, progress=progress, ontology=not keep_ontology, origins=origins)
-            load_graphs(target, graphs, validate=validate, progress=progress)
+            load_graphs(target, graphs, validate=validate, progress=progress,
+                        rollups=rollups and hasattr(target, "write_meta"))
         if rollups and hasattr(target, "write_meta"):  # the national roll-ups, kept current by every later write
             summaries.ensure(target)
         if remembers:

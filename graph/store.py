@@ -145,6 +145,13 @@ class OxigraphStore:
         self.generation = 0
         self._lock = threading.RLock()
 
+    @classmethod
+    def over(cls, engine: ox.Store) -> OxigraphStore:
+        """An in-memory store whose engine is ``engine`` (the pipeline's staging store, to compute on it)."""
+        store = cls()
+        store._store = engine
+        return store
+
     @property
     def engine(self) -> ox.Store:
         """The underlying pyoxigraph store: not part of :class:`Store` (benchmarks and test fixtures only)."""
@@ -235,7 +242,8 @@ class OxigraphStore:
             _maintain(self, set(materialised))
             self.generation += 1
 
-    def replace_from(self, source: ox.Store, names: Iterable[URIRef], *, staged_at: int | None = None) -> None:
+    def replace_from(self, source: ox.Store, names: Iterable[URIRef], *, staged_at: int | None = None,
+                     maintained: bool = False) -> None:
         """Replace the named graphs ``names`` with their content in ``source`` (the pipeline's in-memory
         staging store, :func:`policykg.graph.pipeline.stage`), all or nothing, without leaving Oxigraph.
 
@@ -245,6 +253,10 @@ class OxigraphStore:
         failed build removes a store it created, :func:`policykg.graph.build.build_store`). Otherwise new
         graphs go in as one atomic insert of the staged quads, and graphs the store already holds are
         dropped and refilled in one SPARQL Update (one request, one transaction).
+
+        ``maintained``: ``names`` include the meta graph, whose roll-ups ``source`` computed over exactly
+        what this store holds after the write (an empty store filled from a staging store): nothing to
+        maintain after.
         """
         nodes = [ox.NamedNode(str(g)) for g in names]
         with self._lock:
@@ -256,7 +268,8 @@ class OxigraphStore:
                 self._store.extend([q for node in nodes for q in source.quads_for_pattern(None, None, None, node)])
             else:
                 self._store.update(_replace_from_text(source, nodes))
-            _maintain(self, {URIRef(node.value) for node in nodes})
+            if not maintained:
+                _maintain(self, {URIRef(node.value) for node in nodes})
             self.generation += 1
 
     def graph_names(self) -> list[URIRef]:
