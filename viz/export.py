@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from policykg.graph.jurisdictions import jurisdiction_view
+from policykg.graph.jurisdictions import jurisdiction_scope
 from policykg.graph.store import Store
 from policykg.viz.filters import VizFilter, apply_filters
 from policykg.viz.layout import Layout
@@ -37,7 +37,7 @@ def export_html(store: Store, out: str | Path, *, viz_filter: VizFilter | None =
     """
     viz_filter = viz_filter or VizFilter()
     if viz_filter.jurisdiction:
-        store = jurisdiction_view(store, viz_filter.jurisdiction)
+        store = jurisdiction_scope(store, viz_filter.jurisdiction)
     model = apply_filters(build_network(store, base_url=base_url), viz_filter)
     page = render_page(model, lang=lang, layout=layout)
     path = Path(out)

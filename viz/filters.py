@@ -8,8 +8,8 @@ Server-side filtering keeps large graphs usable (the browser only gets what it d
 - ``kinds``: only nodes of those kinds.
 - ``evidence``: only alignment edges with that evidence (stated, curated, inferred); structural edges stay.
 - ``min_score``: drops inferred alignments scoring below it (stated and curated have no score and stay).
-- ``jurisdiction``: one government's plan with the national side (:func:`policykg.graph.jurisdictions.jurisdiction_view`,
-  as for ``gaps --jurisdiction``); the model is built from that view, the other filters apply after.
+- ``jurisdiction``: one government's plan with the national side (:class:`policykg.graph.jurisdictions.ScopedStore`:
+  its named graphs, nothing copied); the model is built from that scope, the other filters apply after.
 - ``focus`` + ``hops``: the n-hop neighbourhood (networkx ``ego_graph``, undirected) of one node,
   named by IRI, local id, or label (ja/en/alternative) by the one rule of :mod:`policykg.labels`.
 

@@ -32,7 +32,7 @@ from policykg.viz.cluster import (
 )
 from policykg.viz.filters import MAX_HOPS, VizFilter, apply_filters, filter_params, make_filter
 from policykg.viz.layout import Layout
-from policykg.graph.jurisdictions import jurisdiction_view, resolve_jurisdiction
+from policykg.graph.jurisdictions import ScopedStore, resolve_jurisdiction
 from policykg.viz.model import build_network
 from policykg.viz.render import render_page
 from policykg.viz.ui_text import LANGS, Lang
@@ -75,7 +75,7 @@ def _filtered_model(request: Request, store: Store, f: VizFilter) -> dict:
     generation = store.generation
     key = resolve_jurisdiction(store, f.jurisdiction) if f.jurisdiction else None
     full = cache.get_or_build(generation, ("model", key),
-                              lambda: build_network(jurisdiction_view(store, key) if key else store))
+                              lambda: build_network(ScopedStore(store, key) if key else store))
     return cache.get_or_build(generation, ("filtered", f), lambda: apply_filters(full, f))
 
 

@@ -123,11 +123,12 @@ def gaps_command(
                              " / --record with --observations needs --save: the recorded assessments refer to the observations")
         target = open_store_for_cli(store, backend, read_only=not (save or record))
         if jurisdiction is not None:
-            from policykg.graph.jurisdictions import jurisdiction_view
+            from policykg.graph.jurisdictions import jurisdiction_scope, jurisdiction_view
 
             if save or record:
                 raise ValueError("--jurisdiction は --save・--record と同時に使えません / --jurisdiction cannot be combined with --save or --record")
-            target = jurisdiction_view(target, jurisdiction)
+            # the scope reads the jurisdiction's named graphs where they are; observations are added to a copy
+            target = jurisdiction_view(target, jurisdiction) if observations else jurisdiction_scope(target, jurisdiction)
         doc = run_gaps(target, as_of=day, observations=observations or (), record=record, save=save)
         typer.echo(json.dumps(doc, ensure_ascii=False, indent=2) if as_json else format_summary(doc))
 

@@ -83,6 +83,34 @@ def test_the_gaps_document_of_a_jurisdiction_is_the_views(two_store, views, key)
     assert gaps_for(two_store, AS_OF, key) == {**build_gaps(views[key], as_of=AS_OF), "jurisdiction": key}
 
 
+@pytest.mark.parametrize("key", KEYS)
+def test_the_network_of_a_jurisdiction_is_the_views(two_store, views, key):
+    """/viz?jurisdiction= and `policykg viz --jurisdiction` draw from the scope, not from a copy of the store: the
+    same nodes, edges and local nodes. One difference, by design: what another government's document says of a
+    national item stays in that government's scope (the city's network no longer lists the slides where Hokkaido's
+    deck quotes a national plan, nor the deck's variant spellings of an item; Hokkaido's network keeps both)."""
+    from policykg.graph.jurisdictions import ScopedStore
+    from policykg.viz.model import build_network
+
+    scoped, copied = build_network(ScopedStore(two_store, key)), build_network(views[key])
+    scoped.pop("generation"), copied.pop("generation")
+
+    stated = ("loc", "alt", "search")  # a national node's source locations and alternative labels
+
+    def plain(model: dict) -> dict:
+        return {**model, "nodes": [{k: v for k, v in n.items() if not (k in stated and n["side"] == "national")}
+                                   for n in model["nodes"]]}
+
+    assert plain(scoped) == plain(copied) and len(scoped["nodes"]) > 50
+    in_copy = {n["id"]: n for n in copied["nodes"]}
+    for node in scoped["nodes"]:
+        assert set(node["alt"]) <= set(in_copy[node["id"]]["alt"]) and set(node["search"]) <= set(in_copy[node["id"]]["search"])
+    if key == "hokkaido":
+        assert scoped == copied
+    other = next(k for k in KEYS if k != key)
+    assert not any(f"/id/{other}/" in node["id"] for node in scoped["nodes"])
+
+
 def test_a_scope_is_read_only(two_store):
     from policykg.errors import QueryError
     from policykg.graph.jurisdictions import ScopedStore
@@ -122,3 +150,24 @@ def test_raw_solutions_of_a_scope_alone_in_the_store(hokkaido_store):
     query = "SELECT (COUNT(*) AS ?n) WHERE { ?s a <https://w3id.org/policykg/ontology#Measure> }"
     counted = [int(s["n"].value) for s in scope.solutions(query)]
     assert counted == [int(r["n"]) for r in hokkaido_store.query(query).rows] and counted[0] > 0
+
+
+def test_gaps_for_one_jurisdiction_on_the_command_line_reads_the_scope_not_a_copy(hokkaido_store, monkeypatch):
+    """`policykg gaps --jurisdiction` answers from the scope (nothing copied) exactly as from the old copy."""
+    import json
+
+    from typer.testing import CliRunner
+
+    from policykg.cli import app
+    from policykg.graph import jurisdictions
+    from policykg.graph.analysis.gaps import build_gaps
+
+    expected = build_gaps(jurisdictions.jurisdiction_view(hokkaido_store, "hokkaido"), as_of=AS_OF)
+
+    def copied(*_args, **_kwargs):
+        raise AssertionError("the store was copied for one jurisdiction")
+
+    monkeypatch.setattr(jurisdictions, "jurisdiction_view", copied)
+    done = CliRunner().invoke(app, ["gaps", "--jurisdiction", "北海道", "--json", "--as-of", AS_OF.isoformat()])
+    assert done.exit_code == 0, done.output
+    assert json.loads(done.stdout) == json.loads(json.dumps(expected, ensure_ascii=False))
