@@ -238,9 +238,9 @@ def trace_command(
     with cli_errors():
         source = open_store_for_cli(store_dir, backend, read_only=True)
         if jurisdiction is not None:
-            from policykg.graph.jurisdictions import jurisdiction_view
+            from policykg.graph.jurisdictions import jurisdiction_scope
 
-            source = jurisdiction_view(source, jurisdiction)
+            source = jurisdiction_scope(source, jurisdiction)
         result = run_trace(source, target, all_measures=all_measures,
                            national=national, include_inferred=include_inferred)
     if as_json:

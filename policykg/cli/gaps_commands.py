@@ -153,8 +153,9 @@ def report_command(
             raise ValueError(f"--lang は ja か en です / --lang must be ja or en, got {lang!r}")
         target = open_store_for_cli(store, backend, read_only=True)
         if jurisdiction is not None:
-            from policykg.graph.jurisdictions import jurisdiction_view
+            from policykg.graph.jurisdictions import jurisdiction_scope, jurisdiction_view
 
-            target = jurisdiction_view(target, jurisdiction)
+            # the report is the gaps document written out: the same scope as `gaps --jurisdiction`
+            target = jurisdiction_view(target, jurisdiction) if observations else jurisdiction_scope(target, jurisdiction)
         for path in run_report(target, out=out, as_of=day, lang=lang, base_url=base_url, observations=observations or ()):
             typer.echo(str(path))

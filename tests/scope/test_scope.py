@@ -171,3 +171,17 @@ def test_gaps_for_one_jurisdiction_on_the_command_line_reads_the_scope_not_a_cop
     done = CliRunner().invoke(app, ["gaps", "--jurisdiction", "北海道", "--json", "--as-of", AS_OF.isoformat()])
     assert done.exit_code == 0, done.output
     assert json.loads(done.stdout) == json.loads(json.dumps(expected, ensure_ascii=False))
+
+
+@pytest.mark.parametrize("key", KEYS)
+def test_tracing_one_jurisdiction_from_its_scope_is_tracing_the_view(two_store, views, key):
+    """`policykg trace --jurisdiction` reads the scope: every measure's trace and a national item's supporters."""
+    from policykg.cli.align_commands import run_trace
+    from policykg.graph.jurisdictions import ScopedStore
+
+    scope = ScopedStore(two_store, key)
+    traced = run_trace(scope, all_measures=True)
+    assert traced == run_trace(views[key], all_measures=True) and traced
+    national = "デジタル基盤整備" if key == "hokkaido" else "職業訓練のデジタル分野の重点化"  # each supported there
+    supporters = run_trace(scope, national=national)
+    assert supporters == run_trace(views[key], national=national) and supporters["measures"]
