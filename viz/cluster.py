@@ -32,6 +32,9 @@ from policykg.words import t
 
 CLUSTER_THRESHOLD = 2000
 """Above this many nodes (after filtering) /viz draws groups instead of nodes."""
+MAX_UNGROUPED = 25_000
+"""At most this many nodes drawn or sent one by one (``grouped=false``): a national graph is 168,000 nodes and
+190 MB of JSON; above it the planner narrows the view (jurisdiction, plan, area, kind, focus) or groups it."""
 MAX_MEMBERS = 1500
 """At most this many member nodes per expansion (``/viz/cluster``); the rest: open the group's own view."""
 MAX_LINKS = 5000
@@ -90,6 +93,23 @@ def should_cluster(model: dict, requested: bool | None = None) -> bool:
     if requested is not None:
         return requested
     return len(model["nodes"]) > CLUSTER_THRESHOLD
+
+
+def check_ungrouped(model: dict) -> None:
+    """:raises ParameterError: ``grouped=false`` asked for more than :data:`MAX_UNGROUPED` nodes.
+
+    >>> check_ungrouped({"nodes": [{}] * 3})
+    >>> check_ungrouped({"nodes": [{}] * (MAX_UNGROUPED + 1)})
+    Traceback (most recent call last):
+    ...
+    policykg.errors.ParameterError: grouped: ノードが 25,001 個あり、1つずつは描けません（上限 25,000 個）。jurisdiction・plan・area・kind・focus で絞り込むか、まとめて表示してください / 25,001 nodes are too many to draw one by one (at most 25,000): narrow with jurisdiction, plan, area, kind or focus, or draw groups
+    """
+    count = len(model["nodes"])
+    if count > MAX_UNGROUPED:
+        raise ParameterError(
+            f"ノードが {count:,} 個あり、1つずつは描けません（上限 {MAX_UNGROUPED:,} 個）。jurisdiction・plan・area・kind・focus "
+            f"で絞り込むか、まとめて表示してください / {count:,} nodes are too many to draw one by one (at most "
+            f"{MAX_UNGROUPED:,}): narrow with jurisdiction, plan, area, kind or focus, or draw groups", field="grouped")
 
 
 def jurisdiction_of(node: dict) -> str | None:
@@ -361,6 +381,6 @@ def group_legend(legend: dict) -> dict:
 
 __all__ = [
     "CLUSTER_THRESHOLD", "MAX_MEMBERS", "MAX_LINKS", "GROUP_PREFIX", "GROUP_KINDS", "MODES", "Grouping", "grouping",
-    "should_cluster", "jurisdiction_of", "choose_mode", "group_key", "group_kind", "group_size", "cluster_model",
+    "should_cluster", "check_ungrouped", "MAX_UNGROUPED", "jurisdiction_of", "choose_mode", "group_key", "group_kind", "group_size", "cluster_model",
     "group_positions", "check_group", "group_members", "group_filter_params", "group_legend",
 ]

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from policykg.graph.jurisdictions import jurisdiction_scope
+from policykg.viz.cluster import check_ungrouped
 from policykg.graph.store import Store
 from policykg.viz.filters import VizFilter, apply_filters
 from policykg.viz.layout import Layout
@@ -33,12 +34,14 @@ def export_html(store: Store, out: str | Path, *, viz_filter: VizFilter | None =
 
     :raises LabelNotFound, AmbiguousLabel: a plan, area or focus term that names no node / several.
     :raises EntityNotFound: no loaded plan of the filter's jurisdiction.
+    :raises ParameterError: more nodes than a page draws one by one (:data:`~policykg.viz.cluster.MAX_UNGROUPED`).
     :raises OSError: ``out`` cannot be written.
     """
     viz_filter = viz_filter or VizFilter()
     if viz_filter.jurisdiction:
         store = jurisdiction_scope(store, viz_filter.jurisdiction)
     model = apply_filters(build_network(store, base_url=base_url), viz_filter)
+    check_ungrouped(model)  # an offline file cannot fetch a group's members: a national graph is narrowed first
     page = render_page(model, lang=lang, layout=layout)
     path = Path(out)
     path.parent.mkdir(parents=True, exist_ok=True)

@@ -23,6 +23,7 @@ from policykg.viz.cluster import (
     MAX_MEMBERS,
     Grouping,
     check_group,
+    check_ungrouped,
     choose_mode,
     cluster_model,
     group_filter_params,
@@ -92,6 +93,26 @@ def _grouping(request: Request, store: Store, f: VizFilter, model: dict) -> Grou
     return grouping(choose_mode(model, f), _jurisdiction_names(request, store))
 
 
+def _drawn(request: Request, store: Store, f: VizFilter, grouped: bool | None) -> tuple[dict, dict | None]:
+    """(the filtered model, its grouped overview or ``None``): what /viz draws and /viz.json sends. Groups when
+    asked to, or by default above the threshold unless one group would hold everything; every node only up to
+    :data:`~policykg.viz.cluster.MAX_UNGROUPED`.
+
+    :raises ParameterError: every node asked for (or one group) above that many nodes.
+    """
+    model = _filtered_model(request, store, f)
+    overview = _grouped_model(request, store, f) if should_cluster(model, grouped) else None
+    if overview is not None and (grouped or len(overview["nodes"]) > 1):
+        return model, overview
+    check_ungrouped(model)
+    return model, None
+
+
+def _twin_params(f: VizFilter, grouped: bool | None) -> dict[str, object]:
+    """The filter and the grouping as query parameters, so /viz and /viz.json link to what the other shows."""
+    return {**filter_params(f), "grouped": None if grouped is None else str(grouped).lower()}
+
+
 def _grouped_model(request: Request, store: Store, f: VizFilter) -> dict:
     """The grouped overview of the filtered model, each group linking to /viz for that group alone."""
     model = _filtered_model(request, store, f)
@@ -119,18 +140,17 @@ def viz_page(
     language = lang.value if lang else settings.default_lang
     if language not in LANGS:
         language = "ja"
-    model = _filtered_model(request, store, f)
-    json_url = _url("/viz.json", filter_params(f))
-    overview = _grouped_model(request, store, f) if should_cluster(model, grouped) else None
-    if overview is not None and (grouped or len(overview["nodes"]) > 1):
+    model, overview = _drawn(request, store, f, grouped)
+    json_url = _url("/viz.json", _twin_params(f, grouped))
+    if overview is not None:
         group_url = _url("/viz/cluster", filter_params(f))
         page = _cache(request).get_or_build(
-            store.generation, ("grouped-page", f, layout, language),
+            store.generation, ("grouped-page", f, grouped, layout, language),
             lambda: render_page(overview, lang=language, layout=layout, json_url=json_url, group_url=group_url),
         )
     else:
         page = _cache(request).get_or_build(
-            store.generation, ("page", f, layout, language),
+            store.generation, ("page", f, grouped, layout, language),
             lambda: render_page(model, lang=language, layout=layout, json_url=json_url),
         )
     headers = {
@@ -144,20 +164,25 @@ def viz_page(
 def viz_json(
     request: Request,
     f: VizFilter = Depends(viz_filter),
+    grouped: bool | None = Query(None, description="Groups (true) or every node (false, at most 25,000); by default "
+                                 "groups above 2,000 nodes, as /viz draws them."),
     store: Store = Depends(store_dependency),
 ) -> JSONResponse:
-    model = _filtered_model(request, store, f)
+    model, overview = _drawn(request, store, f, grouped)
+    drawn = overview if overview is not None else model
     body = {
         "ok": True,
         "generation": store.generation,
         "filters": {k: v for k, v in filter_params(f).items() if v is not None},
         "focus": model.get("focus"),
-        "counts": {"nodes": len(model["nodes"]), "edges": len(model["edges"])},
-        "nodes": model["nodes"],
-        "edges": model["edges"],
-        "legend": model["legend"],
+        "counts": {"nodes": len(drawn["nodes"]), "edges": len(drawn["edges"])},
+        "nodes": drawn["nodes"],
+        "edges": drawn["edges"],
+        "legend": drawn["legend"],
+        # as the page embeds it: the mode, the nodes and edges the groups hold, where a group's members are
+        "grouped": None if overview is None else {**overview["grouped"], "url": _url("/viz/cluster", filter_params(f))},
     }
-    return JSONResponse(body, headers={"Link": f'<{_url("/viz", filter_params(f))}>; rel="alternate"; type="text/html"'})
+    return JSONResponse(body, headers={"Link": f'<{_url("/viz", _twin_params(f, grouped))}>; rel="alternate"; type="text/html"'})
 
 
 @router.get("/viz/cluster", summary="まとまりの中身 / one group's members (JSON, bounded)")

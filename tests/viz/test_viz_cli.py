@@ -71,3 +71,15 @@ def test_export_of_the_bundled_graph(tmp_path):
     result = run("--plan", "北海道Society5.0推進計画", "--kind", "measure", "--out", str(out))
     assert result.exit_code == 0, result.output
     assert len(nodes_in(out)) == 39      # the deck's 42 measure checkboxes minus 3 （再掲）
+
+
+def test_more_nodes_than_a_page_can_draw_one_by_one_exits_2_naming_the_filters(store_dir, tmp_path, monkeypatch):
+    from policykg.viz import cluster
+
+    monkeypatch.setattr(cluster, "MAX_UNGROUPED", 3)
+    out = tmp_path / "all.html"
+    result = run("--store", str(store_dir), "--out", str(out))
+    assert result.exit_code == 2 and "jurisdiction" in result.output and "絞り込む" in result.output
+    assert not out.exists()
+    narrowed = run("--store", str(store_dir), "--focus", "ＩＣＴを活用した 鳥獣害対策", "--hops", "1", "--out", str(out))
+    assert narrowed.exit_code == 0, narrowed.output

@@ -133,3 +133,29 @@ def test_members_route_fuzzed_answers_in_the_one_error_shape(groups_store):
     schema = schemathesis.openapi.from_asgi("/openapi.json", create_app(api_settings(), store=groups_store))
     for mode in MODES:
         fuzz_get(schema, "/viz/cluster", mode, examples=8)
+
+
+def test_the_json_twin_sends_what_the_page_draws(client, monkeypatch):
+    """Above the threshold /viz.json sends the groups, as /viz draws them (a national graph is 190 MB of nodes)."""
+    monkeypatch.setattr(cluster, "CLUSTER_THRESHOLD", 10)
+    page = embedded(client.get("/viz").text)
+    twin = client.get("/viz.json").json()
+    assert twin["grouped"] == page["grouped"] == {"mode": "jurisdiction", "nodes": 37, "edges": 47, "url": "/viz/cluster"}
+    assert [n["key"] for n in twin["nodes"]] == [n["key"] for n in page["nodes"]]
+    assert twin["counts"] == {"nodes": len(twin["nodes"]), "edges": len(twin["edges"])}
+    flat = client.get("/viz.json", params={"grouped": "false"}).json()
+    assert flat["grouped"] is None and flat["counts"]["nodes"] == 37 and len(flat["nodes"]) == 37
+    link = client.get("/viz", params={"grouped": "false"}).headers["link"]
+    assert link.startswith("</viz.json?grouped=false>")
+
+
+def test_every_node_is_drawn_or_sent_only_up_to_the_cap(client, monkeypatch):
+    monkeypatch.setattr(cluster, "MAX_UNGROUPED", 20)
+    for path in ("/viz", "/viz.json"):
+        refused = client.get(path, params={"grouped": "false"})
+        assert refused.status_code == 400, path
+        error = refused.json()
+        assert error["ok"] is False and "37" in refused.text and "jurisdiction" in refused.text and "絞り込む" in refused.text
+    assert client.get("/viz.json", params={"grouped": "false", "jurisdiction": "testpref"}).status_code == 200
+    monkeypatch.setattr(cluster, "CLUSTER_THRESHOLD", 10)
+    assert client.get("/viz.json").json()["grouped"]["mode"] == "jurisdiction"  # the default groups instead
