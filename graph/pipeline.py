@@ -26,7 +26,7 @@ from policykg.errors import SourceError
 from policykg.graph import summaries  # (also registers the roll-up maintenance on every store write)
 from policykg.graph.jurisdictions import META_GRAPH
 from policykg.graph.nquads import nquads, nquads_of_quads
-from policykg.graph.store import OxigraphStore, Store
+from policykg.graph.store import OxigraphStore, Store, is_empty
 from policykg.graphs import native_source, native_union
 
 Progress = Callable[[str], None]
@@ -88,12 +88,13 @@ def stage(store: Store | None, graphs: Mapping[URIRef, Graph]) -> ox.Store:
     >>> len(stage(None, {URIRef("http://x/g"): g}))
     1
     """
-    staging = _adoptable(graphs) if store is None or not len(store) else None
+    empty = store is None or is_empty(store)
+    staging = _adoptable(graphs) if empty else None
     if staging is not None:  # the bulk source's own private store: its quads are not copied
         graphs = {name: g for name, g in graphs.items() if native_source(g) is not staging}
     else:
         staging = ox.Store()  # private until returned: Oxigraph's bulk loader (parallel, no transaction) is safe
-    if store is not None and len(store):
+    if not empty:
         if isinstance(store, OxigraphStore):
             staging.bulk_load(store.engine.dump(format=ox.RdfFormat.N_QUADS), format=ox.RdfFormat.N_QUADS)
         else:
@@ -194,10 +195,10 @@ def load_graphs(
         validation.raise_for_report(report)
     elif native:
         staging = incoming(graphs)
-        if len(store):  # the staging store holds the new graphs only: it cannot become the store
+        if not is_empty(store):  # the staging store holds the new graphs only: it cannot become the store
             staged_at = None
     names, maintained = list(graphs), False
-    if rollups and validate and native and len(store) == 0:
+    if rollups and validate and native and is_empty(store):
         say("computing the national roll-ups")
         summaries.rebuild(OxigraphStore.over(staging))
         names, maintained = [*names, META_GRAPH], True

@@ -229,7 +229,7 @@ class OxigraphStore:
     def replace_graphs(self, graphs: Mapping[URIRef, Iterable[Triple]]) -> None:
         materialised = {g: list(triples) for g, triples in graphs.items()}
         with self._lock:
-            if len(self._store) == 0:
+            if _engine_empty(self._store):
                 # Fresh store: one atomic bulk insert of everything.
                 self._store.extend(
                     ox.Quad(to_oxigraph(s), to_oxigraph(p), to_oxigraph(o), ox.NamedNode(str(g)))
@@ -262,7 +262,7 @@ class OxigraphStore:
         with self._lock:
             if self.path is None and staged_at is not None and staged_at == self.generation:
                 self._store = source
-            elif self.path is not None and len(self._store) == 0:
+            elif self.path is not None and _engine_empty(self._store):
                 self._store.bulk_extend(q for node in nodes for q in source.quads_for_pattern(None, None, None, node))
             elif not any(self._store.contains_named_graph(node) for node in nodes):
                 self._store.extend([q for node in nodes for q in source.quads_for_pattern(None, None, None, node)])
@@ -282,11 +282,32 @@ class OxigraphStore:
             yield (to_rdflib(q.subject), to_rdflib(q.predicate), to_rdflib(q.object), to_rdflib(q.graph_name))
 
     def __len__(self) -> int:
-        return len(self._store)
+        return len(self._store)  # Oxigraph counts by scanning every quad: 24 s at 10M on disk
+
+    def is_empty(self) -> bool:
+        """No quad at all, found without counting them (:func:`is_empty`)."""
+        return _engine_empty(self._store)
 
     def flush(self) -> None:
         if self.path is not None:
             self._store.flush()
+
+
+def _engine_empty(engine: ox.Store) -> bool:
+    return next(iter(engine.quads_for_pattern(None, None, None, None)), None) is None
+
+
+def is_empty(store: Store) -> bool:
+    """``True`` when ``store`` holds no quad. ``len`` would do, but Oxigraph counts by scanning every quad
+    (24 s for a 10M store on disk); an Oxigraph store looks for the first quad instead.
+
+    >>> store = OxigraphStore(); is_empty(store)
+    True
+    >>> store.load_nquads(b'<http://x/a> <http://x/p> "v" <http://x/g> .'); is_empty(store)
+    False
+    """
+    check = getattr(store, "is_empty", None)
+    return check() if callable(check) else len(store) == 0
 
 
 def with_values_clause(sparql: str, bindings: Mapping[str, Identifier]) -> str:
@@ -600,6 +621,6 @@ def to_dataset(store: Store) -> Dataset:
 
 
 __all__ = [
-    "Store", "OxigraphStore", "RdflibStore", "open_store", "to_dataset",
+    "Store", "OxigraphStore", "RdflibStore", "open_store", "to_dataset", "is_empty",
     "SelectResult", "AskResult", "GraphResult", "QueryResult", "to_rdflib", "to_oxigraph",
 ]
