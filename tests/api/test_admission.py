@@ -192,15 +192,16 @@ def test_a_connection_that_resends_at_once_is_read_no_faster_than_it_was_told():
             httpx.Client(base_url=base, timeout=30) as flooder, httpx.Client(base_url=base, timeout=30) as other:
         assert flooder.get("/sparql", params={"query": QUICK}).status_code == 200   # the one token
         assert flooder.get("/sparql", params={"query": QUICK + " # 1"}).status_code == 429
-        start = time.monotonic()
+        asked = time.monotonic()  # the pause runs from the second refusal, which comes after this
         again = flooder.get("/sparql", params={"query": QUICK + " # 2"})
-        assert again.status_code == 429 and time.monotonic() - start < 0.5, "the refusal itself is at once"
+        assert again.status_code == 429 and time.monotonic() - asked < 0.5, "the refusal itself is at once"
         start = time.monotonic()
         assert other.get("/api/search", params={"q": "x"}).status_code == 200
         assert time.monotonic() - start < 0.5, "another connection is read meanwhile"
-        start = time.monotonic()
         assert flooder.get("/api/search", params={"q": "x"}).status_code == 200
-        assert time.monotonic() - start >= 0.8, "the resending connection was paused for about 1 s"
+        # measured from before the refusal, not from after the other connection's request: on a loaded machine
+        # that request alone can take a quarter of the second the pause lasts
+        assert time.monotonic() - asked >= 0.8, "the resending connection was paused for about 1 s"
 
         # asking for something else between two refusals: never paused
         for n in range(3):
