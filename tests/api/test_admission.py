@@ -188,24 +188,26 @@ def test_a_connection_that_resends_at_once_is_read_no_faster_than_it_was_told():
     between two refusals is never slowed."""
     from live_server import live_server
 
-    with live_server(rate_limit=1, rate_burst=1, result_cache_size=0, header_timeout=2) as base, \
+    # header_timeout 4 s: a pause of 2 s (its half; Retry-After is longer), far above what an unpaused request
+    # takes on a loaded machine (up to 0.55 s seen with two test runs on two cores)
+    with live_server(rate_limit=1, rate_burst=1, result_cache_size=0, header_timeout=4) as base, \
             httpx.Client(base_url=base, timeout=30) as flooder, httpx.Client(base_url=base, timeout=30) as other:
         assert flooder.get("/sparql", params={"query": QUICK}).status_code == 200   # the one token
         assert flooder.get("/sparql", params={"query": QUICK + " # 1"}).status_code == 429
         asked = time.monotonic()  # the pause runs from the second refusal, which comes after this
         again = flooder.get("/sparql", params={"query": QUICK + " # 2"})
-        assert again.status_code == 429 and time.monotonic() - asked < 0.5, "the refusal itself is at once"
+        assert again.status_code == 429 and time.monotonic() - asked < 1.0, "the refusal itself is at once"
         start = time.monotonic()
         assert other.get("/api/search", params={"q": "x"}).status_code == 200
-        assert time.monotonic() - start < 0.5, "another connection is read meanwhile"
+        assert time.monotonic() - start < 1.0, "another connection is read meanwhile"
         assert flooder.get("/api/search", params={"q": "x"}).status_code == 200
         # measured from before the refusal, not from after the other connection's request: on a loaded machine
-        # that request alone can take a quarter of the second the pause lasts
-        assert time.monotonic() - asked >= 0.8, "the resending connection was paused for about 1 s"
+        # that request alone can take a quarter of a second
+        assert time.monotonic() - asked >= 1.6, "the resending connection was paused for about 2 s"
 
         # asking for something else between two refusals: never paused
         for n in range(3):
             start = time.monotonic()
             assert other.get("/sparql", params={"query": QUICK + f" # other {n}"}).status_code == 429
             assert other.get("/api/search", params={"q": f"x{n}"}).status_code == 200
-            assert time.monotonic() - start < 0.5
+            assert time.monotonic() - start < 1.0
