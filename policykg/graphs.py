@@ -127,7 +127,36 @@ class AppendStore(Store):
         yield from list(self._prefixes.items())
 
 
-class OxigraphGraphStore(Store):
+class _PlainStore(Store):
+    """What the rdflib stores below share: no contexts, no formulae, prefixes kept in a dict."""
+
+    context_aware = False
+    formula_aware = False
+    graph_aware = False
+    transaction_aware = False
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._prefixes: dict[str, URIRef] = {}
+
+    def contexts(self, triple: Any = None) -> Iterator[Any]:
+        return iter(())
+
+    def bind(self, prefix: str, namespace: URIRef, override: bool = True) -> None:
+        if override or prefix not in self._prefixes:
+            self._prefixes[prefix] = namespace
+
+    def namespace(self, prefix: str) -> URIRef | None:
+        return self._prefixes.get(prefix)
+
+    def prefix(self, namespace: URIRef) -> str | None:
+        return next((p for p, n in self._prefixes.items() if n == namespace), None)
+
+    def namespaces(self) -> Iterator[tuple[str, URIRef]]:
+        yield from list(self._prefixes.items())
+
+
+class OxigraphGraphStore(_PlainStore):
     """One named graph of a pyoxigraph Store seen as an rdflib store (bulk sources parsed by Oxigraph).
 
     The quads stay in Oxigraph: the pipeline copies them natively (:func:`native_source`); rdflib
@@ -135,16 +164,10 @@ class OxigraphGraphStore(Store):
     for millions of triples.
     """
 
-    context_aware = False
-    formula_aware = False
-    graph_aware = False
-    transaction_aware = False
-
     def __init__(self, engine: ox.Store, name: ox.NamedNode) -> None:
         super().__init__()
         self.engine, self.name = engine, name
         self._length: int | None = None
-        self._prefixes: dict[str, URIRef] = {}
 
     def add(self, triple: _Triple, context: Any = None, quoted: bool = False) -> None:
         s, p, o = triple
@@ -166,21 +189,6 @@ class OxigraphGraphStore(Store):
             self._length = sum(1 for _ in self.engine.quads_for_pattern(None, None, None, self.name))
         return self._length
 
-    def contexts(self, triple: Any = None) -> Iterator[Any]:
-        return iter(())
-
-    def bind(self, prefix: str, namespace: URIRef, override: bool = True) -> None:
-        if override or prefix not in self._prefixes:
-            self._prefixes[prefix] = namespace
-
-    def namespace(self, prefix: str) -> URIRef | None:
-        return self._prefixes.get(prefix)
-
-    def prefix(self, namespace: URIRef) -> str | None:
-        return next((p for p, n in self._prefixes.items() if n == namespace), None)
-
-    def namespaces(self) -> Iterator[tuple[str, URIRef]]:
-        yield from list(self._prefixes.items())
 
 
 def native_graph(engine: ox.Store, name: str) -> Graph:
@@ -201,17 +209,8 @@ def native_source(graph: Graph) -> ox.Store | None:
     return store.engine if isinstance(store, OxigraphGraphStore) else None
 
 
-class _ReadOnlyView(Store):
+class _ReadOnlyView(_PlainStore):
     """Shared by the read-only views below: nothing is written through them, namespaces aside."""
-
-    context_aware = False
-    formula_aware = False
-    graph_aware = False
-    transaction_aware = False
-
-    def __init__(self) -> None:
-        super().__init__()
-        self._prefixes: dict[str, URIRef] = {}
 
     def add(self, triple: _Triple, context: Any = None, quoted: bool = False) -> None:
         raise TypeError("a read-only view of other graphs: write to the graphs themselves")
@@ -222,21 +221,6 @@ class _ReadOnlyView(Store):
     def __len__(self, context: Any = None) -> int:
         return sum(1 for _ in self.triples((None, None, None)))
 
-    def contexts(self, triple: Any = None) -> Iterator[Any]:
-        return iter(())
-
-    def bind(self, prefix: str, namespace: URIRef, override: bool = True) -> None:
-        if override or prefix not in self._prefixes:
-            self._prefixes[prefix] = namespace
-
-    def namespace(self, prefix: str) -> URIRef | None:
-        return self._prefixes.get(prefix)
-
-    def prefix(self, namespace: URIRef) -> str | None:
-        return next((p for p, n in self._prefixes.items() if n == namespace), None)
-
-    def namespaces(self) -> Iterator[tuple[str, URIRef]]:
-        yield from list(self._prefixes.items())
 
 
 class OxigraphUnionStore(_ReadOnlyView):
